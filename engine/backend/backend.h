@@ -1,0 +1,189 @@
+// The Backend: every number the engine computes goes through this interface, so a device (CPU on OpenBLAS,
+// CUDA on cuBLAS/cuDNN) is one implementation and layers, losses and optimizers never name a device.
+// Pointers are device pointers of this backend; matrices are row-major. Functions named *_backward
+// ACCUMULATE into their gradient outputs (dx += ...): the model zeroes gradient buffers once per step, and
+// a tensor feeding several layers then receives the sum of their gradients for free.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cornu {
+
+enum class Device { CPU, CUDA };
+
+// Elementwise functions with a derivative. Parameters (a, b, c) are per-op, documented on each.
+enum class UnaryOp : uint8_t {
+  Identity,
+  Relu,         // a = negative_slope, b = max_value (<0: none), c = threshold (Keras's relu signature)
+  Sigmoid,
+  HardSigmoid,  // Keras 3: relu6(x + 3) / 6
+  Tanh,
+  Softplus,
+  Softsign,
+  Elu,          // a = alpha
+  Selu,
+  Gelu,         // exact (erf)
+  GeluTanh,     // tanh approximation
+  Silu,         // x * sigmoid(x), a.k.a. swish
+  Mish,
+  Exponential,
+  Square,
+  Sqrt,
+  Abs,
+  Neg,
+  Exp,
+  Log,
+  Sign,         // derivative 0
+  Scale,        // a * x + b
+};
+
+struct UnaryParams {
+  float a = 0.0f, b = 0.0f, c = 0.0f;
+};
+
+enum class BinaryOp : uint8_t { Add, Sub, Mul, Div, Max, Min };
+
+// Losses computed row by row over the last axis (y is seen as rows x cols). See losses/loss.h.
+enum class LossKind : uint8_t {
+  CategoricalCrossentropy,
+  SparseCategoricalCrossentropy,
+  BinaryCrossentropy,
+  MeanSquaredError,
+  MeanAbsoluteError,
+  MeanAbsolutePercentageError,
+  MeanSquaredLogarithmicError,
+  Huber,
+  LogCosh,
+  KLDivergence,
+  Poisson,
+  Hinge,
+  SquaredHinge,
+  CategoricalHinge,
+  CosineSimilarity,
+};
+
+struct LossParams {
+  bool from_logits = false;
+  float label_smoothing = 0.0f;
+  float delta = 1.0f;  // Huber
+  int axis = -1;       // only -1 (last axis) is supported
+};
+
+enum class OptimizerKind : uint8_t { SGD, RMSprop, Adagrad, Adadelta, Adam, AdamW, Adamax, Nadam };
+
+// Everything a fused optimizer update needs for one step; unused fields are ignored by a kind.
+struct OptimizerStep {
+  float learning_rate = 0.001f;
+  float momentum = 0.0f;  // SGD, RMSprop
+  bool nesterov = false;  // SGD
+  float rho = 0.9f;       // RMSprop, Adadelta
+  bool centered = false;  // RMSprop
+  float beta_1 = 0.9f, beta_2 = 0.999f;
+  float epsilon = 1e-7f;
+  bool amsgrad = false;
+  float weight_decay = 0.0f;  // decoupled: w -= lr * weight_decay * w before the update (Keras 3)
+  int64_t iteration = 0;      // Keras's `iterations` before this step (0 for the first)
+  // Nadam's running product of momentum schedules, before (in) and after (out) this step.
+  float nadam_u_product = 1.0f;
+};
+
+enum class ConstraintKind : uint8_t { MaxNorm, MinMaxNorm, NonNeg, UnitNorm };
+
+struct ConstraintParams {
+  float max_value = 2.0f, min_value = 0.0f, rate = 1.0f;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Device device() const = 0;
+  virtual std::string name() const = 0;  // "CPU (OpenBLAS SkylakeX, 2 threads)", "CUDA: NVIDIA H100"
+
+  // Memory.
+  virtual void* allocate(size_t bytes) = 0;
+  virtual void deallocate(void* ptr) = 0;
+  virtual void copy(void* dst, const void* src, size_t bytes) = 0;
+  virtual void copy_from_host(void* dst, const void* host_src, size_t bytes) = 0;
+  virtual void copy_to_host(void* host_dst, const void* src, size_t bytes) = 0;
+  virtual void fill(float* x, int64_t n, float value) = 0;
+  virtual void synchronize() {}
+
+  // C = alpha * op(A) * op(B) + beta * C, row-major; op(A) is M x K, op(B) is K x N.
+  virtual void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                    int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) = 0;
+  // The same for `batch` matrices at fixed strides (elements) from one another.
+  virtual void gemm_strided_batched(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+                                    const float* A, int64_t lda, int64_t stride_a, const float* B, int64_t ldb,
+                                    int64_t stride_b, float beta, float* C, int64_t ldc, int64_t stride_c,
+                                    int64_t batch) = 0;
+
+  // y = x * alpha + y; x *= alpha.
+  virtual void axpy(int64_t n, float alpha, const float* x, float* y) = 0;
+  virtual void scale(int64_t n, float alpha, float* x) = 0;
+
+  // y = f(x); dx += dy * f'(x), given x and y = f(x) (y may be null for ops that do not use it).
+  virtual void unary(UnaryOp op, const float* x, float* y, int64_t n, UnaryParams p = {}) = 0;
+  virtual void unary_backward(UnaryOp op, const float* x, const float* y, const float* dy, float* dx, int64_t n,
+                              UnaryParams p = {}) = 0;
+
+  // y = a op b (same size n); da += dy * d(a op b)/da, db likewise (either may be null).
+  virtual void binary(BinaryOp op, const float* a, const float* b, float* y, int64_t n) = 0;
+  virtual void binary_backward(BinaryOp op, const float* a, const float* b, const float* dy, float* da, float* db,
+                               int64_t n) = 0;
+
+  // y[r, c] += v[c] for a rows x cols matrix; out[c] = beta * out[c] + sum_r x[r, c].
+  virtual void add_row_vector(float* y, const float* v, int64_t rows, int64_t cols) = 0;
+  virtual void sum_rows(const float* x, float* out, int64_t rows, int64_t cols, float beta) = 0;
+
+  // Softmax and log-softmax over each row of a rows x cols matrix; backward accumulates into dx.
+  virtual void softmax(const float* x, float* y, int64_t rows, int64_t cols) = 0;
+  virtual void softmax_backward(const float* y, const float* dy, float* dx, int64_t rows, int64_t cols) = 0;
+  virtual void log_softmax(const float* x, float* y, int64_t rows, int64_t cols) = 0;
+  virtual void log_softmax_backward(const float* y, const float* dy, float* dx, int64_t rows, int64_t cols) = 0;
+
+  // dst[r, dst_col0 + c] (+)= src[r, src_col0 + c] for c < cols: the block copy behind Concatenate,
+  // RepeatVector and their gradients. Leading dimensions are in elements.
+  virtual void copy_block(const float* src, int64_t src_ld, float* dst, int64_t dst_ld, int64_t rows, int64_t cols,
+                          bool accumulate) = 0;
+  // y = x transposed by `perm` (x has shape `dims`); with accumulate, y += instead.
+  virtual void permute(const float* x, float* y, const std::vector<int64_t>& dims, const std::vector<int>& perm,
+                       bool accumulate) = 0;
+
+  // Counter-based random numbers (core/random.h): identical on every backend for the same key.
+  virtual void random_uniform(float* y, int64_t n, float low, float high, uint64_t key) = 0;
+  virtual void random_normal(float* y, int64_t n, float mean, float stddev, uint64_t key) = 0;
+  // mask[i] = (uniform(key, i) >= rate) / (1 - rate); y = x * mask.
+  virtual void dropout(const float* x, float* y, float* mask, int64_t n, float rate, uint64_t key) = 0;
+
+  // Per-row loss values and gradients. y_pred is rows x cols; y_true is rows x cols floats, or `labels`
+  // (rows int32 class indices) for sparse losses. row_loss[r] = weight_r * loss_r;
+  // dy_pred[r, :] += grad_scale * weight_r * d loss_r / d y_pred[r, :]. weights may be null (all 1).
+  virtual void loss(LossKind kind, const LossParams& p, const float* y_true, const int32_t* labels,
+                    const float* y_pred, const float* weights, float* row_loss, float* dy_pred, float grad_scale,
+                    int64_t rows, int64_t cols) = 0;
+
+  // Sums returned to the host (a device synchronisation on GPUs).
+  virtual double sum(const float* x, int64_t n) = 0;
+  virtual double sum_squares(const float* x, int64_t n) = 0;
+  virtual double sum_abs(const float* x, int64_t n) = 0;
+  // x = clamp(x, low, high).
+  virtual void clip(float* x, int64_t n, float low, float high) = 0;
+  // g += l1 * sign(w) + 2 * l2 * w (the gradient of Keras's l1 * sum|w| + l2 * sum w^2).
+  virtual void add_l1_l2_gradient(const float* w, float* g, int64_t n, float l1, float l2) = 0;
+  // Applies a weight constraint to w seen as rows x cols, norms taken over rows (Keras's axis=0 for a
+  // Dense kernel (in, out); all axes but the last for convolution kernels).
+  virtual void constrain(ConstraintKind kind, const ConstraintParams& p, float* w, int64_t rows, int64_t cols) = 0;
+
+  // One fused update of n parameters w from gradients g. slots: the optimizer's state arrays, each n long
+  // (SGD momentum: 1; RMSprop: velocity, momentum, average_gradient; Adagrad: accumulator; Adadelta: 2;
+  // Adam/AdamW: m, v, v_hat; Adamax: m, u; Nadam: m, v).
+  virtual void optimizer_update(OptimizerKind kind, const OptimizerStep& step, float* w, const float* g,
+                                float* const* slots, int64_t n) = 0;
+};
+
+// The process-wide CPU backend (always present).
+Backend& cpu_backend();
+
+}  // namespace cornu

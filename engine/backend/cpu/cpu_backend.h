@@ -1,0 +1,72 @@
+// The CPU backend: matrix work on OpenBLAS sgemm, everything else in plain loops that the compiler
+// vectorises, split across cores with OpenMP when an array is large enough to pay for it.
+// The implementation is spread over a few files by family: cpu_backend.cpp (memory, BLAS, layout,
+// random, reductions), cpu_unary.cpp (activations), cpu_loss.cpp (losses), cpu_optimizer.cpp
+// (optimizer updates, regularizers, constraints).
+#pragma once
+#include "backend/backend.h"
+
+namespace cornu {
+
+class CpuBackend final : public Backend {
+ public:
+  CpuBackend();
+  Device device() const override { return Device::CPU; }
+  std::string name() const override;
+
+  void* allocate(size_t bytes) override;
+  void deallocate(void* ptr) override;
+  void copy(void* dst, const void* src, size_t bytes) override;
+  void copy_from_host(void* dst, const void* host_src, size_t bytes) override;
+  void copy_to_host(void* host_dst, const void* src, size_t bytes) override;
+  void fill(float* x, int64_t n, float value) override;
+
+  void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+            const float* B, int64_t ldb, float beta, float* C, int64_t ldc) override;
+  void gemm_strided_batched(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                            int64_t lda, int64_t stride_a, const float* B, int64_t ldb, int64_t stride_b, float beta,
+                            float* C, int64_t ldc, int64_t stride_c, int64_t batch) override;
+  void axpy(int64_t n, float alpha, const float* x, float* y) override;
+  void scale(int64_t n, float alpha, float* x) override;
+
+  void unary(UnaryOp op, const float* x, float* y, int64_t n, UnaryParams p) override;
+  void unary_backward(UnaryOp op, const float* x, const float* y, const float* dy, float* dx, int64_t n,
+                      UnaryParams p) override;
+  void binary(BinaryOp op, const float* a, const float* b, float* y, int64_t n) override;
+  void binary_backward(BinaryOp op, const float* a, const float* b, const float* dy, float* da, float* db,
+                       int64_t n) override;
+
+  void add_row_vector(float* y, const float* v, int64_t rows, int64_t cols) override;
+  void sum_rows(const float* x, float* out, int64_t rows, int64_t cols, float beta) override;
+  void softmax(const float* x, float* y, int64_t rows, int64_t cols) override;
+  void softmax_backward(const float* y, const float* dy, float* dx, int64_t rows, int64_t cols) override;
+  void log_softmax(const float* x, float* y, int64_t rows, int64_t cols) override;
+  void log_softmax_backward(const float* y, const float* dy, float* dx, int64_t rows, int64_t cols) override;
+  void copy_block(const float* src, int64_t src_ld, float* dst, int64_t dst_ld, int64_t rows, int64_t cols,
+                  bool accumulate) override;
+  void permute(const float* x, float* y, const std::vector<int64_t>& dims, const std::vector<int>& perm,
+               bool accumulate) override;
+
+  void random_uniform(float* y, int64_t n, float low, float high, uint64_t key) override;
+  void random_normal(float* y, int64_t n, float mean, float stddev, uint64_t key) override;
+  void dropout(const float* x, float* y, float* mask, int64_t n, float rate, uint64_t key) override;
+
+  void loss(LossKind kind, const LossParams& p, const float* y_true, const int32_t* labels, const float* y_pred,
+            const float* weights, float* row_loss, float* dy_pred, float grad_scale, int64_t rows,
+            int64_t cols) override;
+
+  double sum(const float* x, int64_t n) override;
+  double sum_squares(const float* x, int64_t n) override;
+  double sum_abs(const float* x, int64_t n) override;
+  void clip(float* x, int64_t n, float low, float high) override;
+  void add_l1_l2_gradient(const float* w, float* g, int64_t n, float l1, float l2) override;
+  void constrain(ConstraintKind kind, const ConstraintParams& p, float* w, int64_t rows, int64_t cols) override;
+  void optimizer_update(OptimizerKind kind, const OptimizerStep& step, float* w, const float* g, float* const* slots,
+                        int64_t n) override;
+};
+
+// Elementwise loops split across cores only above this many elements: below it, waking threads costs more
+// than the loop.
+constexpr int64_t kParallelThreshold = 1 << 15;
+
+}  // namespace cornu

@@ -1,0 +1,127 @@
+// The layer contract (see ../shared/docs/style.md, after Caffe): a constructor that only stores the
+// resolved config, a pure `compute_output_shape` (live shape checks call it), `build` that creates the
+// weights, and forward/backward written against the Backend, never against a device.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+#include "core/registry.h"
+#include "core/tensor.h"
+
+namespace cornu {
+
+struct Regularizer;
+struct Constraint;
+
+// A weight: its value, its gradient (same shape), and how it is regularised and constrained.
+struct Variable {
+  std::string name;  // "kernel", "bias", "alpha"
+  Tensor value;
+  Tensor grad;
+  bool trainable = true;
+  std::shared_ptr<Regularizer> regularizer;
+  std::shared_ptr<Constraint> constraint;
+};
+
+// What one call of a layer may use while it runs. One Context exists per call site of a layer in a model
+// and per planned batch size, so scratch buffers are allocated on the first step only.
+class Context {
+ public:
+  Context(Backend& backend, uint64_t call_key) : backend_(backend), call_key_(call_key) {}
+  Backend& backend() const { return backend_; }
+  bool training = false;
+  // Changes every step: keys random draws (dropout masks, noise) so that they are reproducible per seed.
+  uint64_t step = 0;
+  uint64_t random_key(uint64_t stream = 0) const;
+
+  // A buffer private to this call, kept between steps (a dropout mask, a saved intermediate).
+  Tensor& scratch(int slot, const Shape& shape);
+
+  // Extra loss terms (activity regularisation) added during forward; the model adds them to the loss.
+  void add_loss(double value) { added_loss_ += value; }
+  double take_added_loss() { double v = added_loss_; added_loss_ = 0; return v; }
+
+ private:
+  Backend& backend_;
+  uint64_t call_key_;
+  std::vector<Tensor> scratch_;
+  double added_loss_ = 0;
+};
+
+class Layer {
+ public:
+  // `config` is the resolved configuration (every parameter present); it may carry "name".
+  Layer(std::string class_name, Config config);
+  virtual ~Layer() = default;
+  Layer(const Layer&) = delete;
+  Layer& operator=(const Layer&) = delete;
+
+  const std::string& class_name() const { return class_name_; }
+  const std::string& name() const { return name_; }
+  void set_name(std::string name);
+  // Keras-compatible configuration, including "name" and "trainable".
+  Config config() const;
+  bool trainable() const { return trainable_; }
+  void set_trainable(bool trainable);
+
+  // Output shapes (batch dimension included, possibly None) for these input shapes. Pure: allocates nothing,
+  // throws ShapeError with a message a beginner can act on.
+  virtual Shapes compute_output_shape(const Shapes& inputs) const = 0;
+
+  // Creates the weights for these input shapes; `seed_key` keys their initial values. Called once.
+  void build(const Shapes& inputs, uint64_t seed_key);
+  bool built() const { return built_; }
+  const Shapes& built_input_shapes() const { return built_input_shapes_; }
+
+  // y = f(x). Tensors have a known batch dimension; outputs are preallocated with the inferred shapes.
+  virtual void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) = 0;
+  // Accumulates dL/dx into dx (dx[i] is null when input i needs no gradient) and dL/dw into each
+  // variable's grad, given x, y = f(x) and dy = dL/dy.
+  virtual void backward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<const Tensor*>& y,
+                        const std::vector<const Tensor*>& dy, const std::vector<Tensor*>& dx) = 0;
+
+  std::vector<Variable>& variables() { return variables_; }
+  const std::vector<Variable>& variables() const { return variables_; }
+  int64_t count_params() const;
+
+ protected:
+  virtual void build_weights(const Shapes& inputs, uint64_t seed_key) {}
+  // Creates a variable initialised by `initializer` (a name or config, as in Keras) and its zero gradient.
+  Variable& add_weight(const std::string& name, const Shape& shape, const Config& initializer, uint64_t seed_key,
+                       const Config& regularizer = nullptr, const Config& constraint = nullptr,
+                       bool trainable = true);
+  // The resolved parameter `key` (throws if absent, which is a registry bug).
+  const Config& param(const std::string& key) const;
+
+  Config params_;  // resolved parameters, without name/trainable
+
+ private:
+  std::string class_name_;
+  std::string name_;
+  bool trainable_ = true;
+  bool built_ = false;
+  Shapes built_input_shapes_;
+  std::vector<Variable> variables_;
+};
+
+using LayerPtr = std::shared_ptr<Layer>;
+using LayerRegistry = Registry<Layer>;
+
+// The registry of every built-in layer (registered on first use, explicitly: see layers/builtin_layers.cpp).
+LayerRegistry& layer_registry();
+
+// Creates a layer from its Keras class name and config ({"units": 64, "activation": "relu"}); "name",
+// "trainable" and "dtype" are accepted too. Without a name, one is made as Keras does: "dense", "dense_1"...
+LayerPtr make_layer(const std::string& class_name, const Config& config = Config::object());
+
+// Keras's snake_case of a class name: "Dense" -> "dense", "LeakyReLU" -> "leaky_re_lu", "Conv2D" -> "conv2d".
+std::string snake_case(const std::string& class_name);
+
+// Shape-check helpers that produce Keras-voiced messages.
+void expect_inputs(const std::string& layer, const Shapes& inputs, int min_count, int max_count);
+void expect_rank(const std::string& layer, const Shape& input, int min_rank, int max_rank, const std::string& hint = "");
+
+}  // namespace cornu

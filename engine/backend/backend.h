@@ -16,7 +16,7 @@ enum class Device { CPU, CUDA };
 // Elementwise functions with a derivative. Parameters (a, b, c) are per-op, documented on each.
 enum class UnaryOp : uint8_t {
   Identity,
-  Relu,         // a = negative_slope, b = max_value (<0: none), c = threshold (Keras's relu signature)
+  Relu,         // a = negative_slope, b = max_value (<0: none; note UnaryParams{} caps at 0: pass {0, -1, 0}), c = threshold
   Sigmoid,
   HardSigmoid,  // Keras 3: relu6(x + 3) / 6
   Tanh,
@@ -85,7 +85,8 @@ struct OptimizerStep {
   bool amsgrad = false;
   float weight_decay = 0.0f;  // decoupled: w -= lr * weight_decay * w before the update (Keras 3)
   int64_t iteration = 0;      // Keras's `iterations` before this step (0 for the first)
-  // Nadam's running product of momentum schedules, before (in) and after (out) this step.
+  // Nadam's running product of momentum schedules before this step; the update multiplies in this step's
+  // factor beta_1 * (1 - 0.5 * 0.96^(iteration + 1)) itself, as Keras does.
   float nadam_u_product = 1.0f;
 };
 
@@ -157,7 +158,7 @@ class Backend {
   // mask[i] = (uniform(key, i) >= rate) / (1 - rate); y = x * mask.
   virtual void dropout(const float* x, float* y, float* mask, int64_t n, float rate, uint64_t key) = 0;
 
-  // Per-row loss values and gradients. y_pred is rows x cols; y_true is rows x cols floats, or `labels`
+  // Per-row loss values and gradients (dy_pred may be null: values only). y_pred is rows x cols; y_true is rows x cols floats, or `labels`
   // (rows int32 class indices) for sparse losses. row_loss[r] = weight_r * loss_r;
   // dy_pred[r, :] += grad_scale * weight_r * d loss_r / d y_pred[r, :]. weights may be null (all 1).
   virtual void loss(LossKind kind, const LossParams& p, const float* y_true, const int32_t* labels,

@@ -75,6 +75,16 @@ Tensor Tensor::slice_rows(int64_t begin, int64_t end) const {
   return t;
 }
 
+Tensor Tensor::slice_flat(int64_t offset, const Shape& shape) const {
+  if (offset < 0 || offset + shape.size() > size())
+    throw ShapeError("A view of shape " + shape.to_string() + " at offset " + std::to_string(offset) +
+                     " does not fit in a tensor of " + std::to_string(size()) + " elements.");
+  Tensor t = *this;
+  t.offset_ += static_cast<size_t>(offset) * dtype_size(dtype_);
+  t.shape_ = shape;
+  return t;
+}
+
 Tensor Tensor::clone() const {
   Tensor t = empty(shape_, dtype_, &backend());
   backend().copy(t.raw(), raw(), static_cast<size_t>(size()) * dtype_size(dtype_));

@@ -59,6 +59,8 @@ class Tensor {
   Tensor view(const Shape& shape) const;
   // Rows [begin, end) of the first dimension, sharing memory.
   Tensor slice_rows(int64_t begin, int64_t end) const;
+  // `shape.size()` elements starting `offset` elements in, sharing memory (arena views).
+  Tensor slice_flat(int64_t offset, const Shape& shape) const;
   // A deep copy on the same backend.
   Tensor clone() const;
 

@@ -5,11 +5,45 @@
 namespace cornu {
 
 void register_input_layer(LayerRegistry&);
+void register_dense(LayerRegistry&);
+void register_flatten(LayerRegistry&);
+void register_reshape(LayerRegistry&);
+void register_permute(LayerRegistry&);
+void register_repeat_vector(LayerRegistry&);
+void register_dropout(LayerRegistry&);
+void register_gaussian_noise(LayerRegistry&);
+void register_activity_regularization(LayerRegistry&);
+void register_concatenate(LayerRegistry&);
+void register_dot(LayerRegistry&);
+void register_merge_layers(LayerRegistry&);
+void register_activation_layer(LayerRegistry&);
+void register_relu_layer(LayerRegistry&);
+void register_leaky_relu_layer(LayerRegistry&);
+void register_prelu_layer(LayerRegistry&);
+void register_elu_layer(LayerRegistry&);
+void register_softmax_layer(LayerRegistry&);
 
 LayerRegistry& layer_registry() {
   static LayerRegistry registry = [] {
     LayerRegistry r("layer");
     register_input_layer(r);
+    register_dense(r);
+    register_flatten(r);
+    register_reshape(r);
+    register_permute(r);
+    register_repeat_vector(r);
+    register_dropout(r);
+    register_gaussian_noise(r);
+    register_activity_regularization(r);
+    register_concatenate(r);
+    register_dot(r);
+    register_merge_layers(r);
+    register_activation_layer(r);
+    register_relu_layer(r);
+    register_leaky_relu_layer(r);
+    register_prelu_layer(r);
+    register_elu_layer(r);
+    register_softmax_layer(r);
     return r;
   }();
   return registry;

@@ -25,7 +25,19 @@ Tensor& Context::scratch(int slot, const Shape& shape) {
 Layer::Layer(std::string class_name, Config config) : class_name_(std::move(class_name)) {
   if (config.contains("name") && config["name"].is_string()) name_ = config["name"].get<std::string>();
   if (config.contains("trainable") && config["trainable"].is_boolean()) trainable_ = config["trainable"].get<bool>();
-  for (const char* key : {"name", "trainable", "dtype"}) config.erase(key);
+  auto dims_of = [](const Config& v) {
+    std::vector<int64_t> d;
+    for (const auto& x : v) d.push_back(x.is_null() ? Shape::kNone : x.get<int64_t>());
+    return d;
+  };
+  if (config.contains("input_shape") && config["input_shape"].is_array())
+    declared_input_shape_ = Shape(dims_of(config["input_shape"]));
+  else if (config.contains("batch_input_shape") && config["batch_input_shape"].is_array())
+    declared_input_shape_ = Shape(dims_of(config["batch_input_shape"])).without_batch();
+  else if (config.contains("input_dim") && config["input_dim"].is_number_integer())
+    declared_input_shape_ = Shape{config["input_dim"].get<int64_t>()};
+  for (const char* key : {"name", "trainable", "dtype", "input_shape", "batch_input_shape", "input_dim"})
+    config.erase(key);
   params_ = std::move(config);
   if (name_.empty()) {
     // Keras's naming: the first Dense is "dense", then "dense_1", "dense_2"...
@@ -62,6 +74,12 @@ void Layer::build(const Shapes& inputs, uint64_t seed_key) {
   build_weights(inputs, seed_key);
   built_input_shapes_ = inputs;
   built_ = true;
+}
+
+std::vector<Variable*> Layer::all_variables() {
+  std::vector<Variable*> out;
+  for (auto& v : variables_) out.push_back(&v);
+  return out;
 }
 
 int64_t Layer::count_params() const {

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,8 @@ class Layer {
   // Keras-compatible configuration, including "name" and "trainable".
   Config config() const;
   bool trainable() const { return trainable_; }
+  // Keras 2's input_shape / input_dim on a first layer, as a sample shape (used by Sequential).
+  const std::optional<Shape>& declared_input_shape() const { return declared_input_shape_; }
   void set_trainable(bool trainable);
 
   // Output shapes (batch dimension included, possibly None) for these input shapes. Pure: allocates nothing,
@@ -85,7 +88,9 @@ class Layer {
 
   std::vector<Variable>& variables() { return variables_; }
   const std::vector<Variable>& variables() const { return variables_; }
-  int64_t count_params() const;
+  // Every variable this layer owns or holds through nested layers (a model used as a layer).
+  virtual std::vector<Variable*> all_variables();
+  virtual int64_t count_params() const;
 
  protected:
   virtual void build_weights(const Shapes& inputs, uint64_t seed_key) {}
@@ -105,6 +110,7 @@ class Layer {
   bool built_ = false;
   Shapes built_input_shapes_;
   std::vector<Variable> variables_;
+  std::optional<Shape> declared_input_shape_;
 };
 
 using LayerPtr = std::shared_ptr<Layer>;

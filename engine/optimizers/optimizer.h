@@ -52,6 +52,7 @@ class Optimizer {
   int64_t iterations_ = 0;
   float nadam_u_product_ = 1.0f;
   std::vector<Tensor> slots_;
+  std::vector<float*> slot_pointers_;
   int64_t slot_size_ = 0;
 };
 

@@ -1,4 +1,5 @@
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -38,8 +39,10 @@ void CpuBackend::copy_from_host(void* dst, const void* src, size_t bytes) { std:
 void CpuBackend::copy_to_host(void* dst, const void* src, size_t bytes) { std::memcpy(dst, src, bytes); }
 
 void CpuBackend::fill(float* x, int64_t n, float value) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) x[i] = value;
+  parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) x[i] = value;
+  });
 }
 
 void CpuBackend::gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
@@ -60,40 +63,56 @@ void CpuBackend::gemm_strided_batched(bool trans_a, bool trans_b, int64_t M, int
 }
 
 void CpuBackend::axpy(int64_t n, float alpha, const float* x, float* y) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) y[i] += alpha * x[i];
+  parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) y[i] += alpha * x[i];
+  });
 }
 
 void CpuBackend::scale(int64_t n, float alpha, float* x) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) x[i] *= alpha;
+  parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) x[i] *= alpha;
+  });
 }
 
 void CpuBackend::binary(BinaryOp op, const float* a, const float* b, float* y, int64_t n) {
   switch (op) {
     case BinaryOp::Add:
-#pragma omp parallel for simd if (n > kParallelThreshold)
-      for (int64_t i = 0; i < n; ++i) y[i] = a[i] + b[i];
+      parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) y[i] = a[i] + b[i];
+      });
       break;
     case BinaryOp::Sub:
-#pragma omp parallel for simd if (n > kParallelThreshold)
-      for (int64_t i = 0; i < n; ++i) y[i] = a[i] - b[i];
+      parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) y[i] = a[i] - b[i];
+      });
       break;
     case BinaryOp::Mul:
-#pragma omp parallel for simd if (n > kParallelThreshold)
-      for (int64_t i = 0; i < n; ++i) y[i] = a[i] * b[i];
+      parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) y[i] = a[i] * b[i];
+      });
       break;
     case BinaryOp::Div:
-#pragma omp parallel for simd if (n > kParallelThreshold)
-      for (int64_t i = 0; i < n; ++i) y[i] = a[i] / b[i];
+      parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) y[i] = a[i] / b[i];
+      });
       break;
     case BinaryOp::Max:
-#pragma omp parallel for simd if (n > kParallelThreshold)
-      for (int64_t i = 0; i < n; ++i) y[i] = std::max(a[i], b[i]);
+      parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) y[i] = std::max(a[i], b[i]);
+      });
       break;
     case BinaryOp::Min:
-#pragma omp parallel for simd if (n > kParallelThreshold)
-      for (int64_t i = 0; i < n; ++i) y[i] = std::min(a[i], b[i]);
+      parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) y[i] = std::min(a[i], b[i]);
+      });
       break;
   }
 }
@@ -117,16 +136,18 @@ void CpuBackend::binary_backward(BinaryOp op, const float* a, const float* b, co
 }
 
 void CpuBackend::add_row_vector(float* y, const float* v, int64_t rows, int64_t cols) {
-#pragma omp parallel for if (rows * cols > kParallelThreshold)
-  for (int64_t r = 0; r < rows; ++r) {
-    float* row = y + r * cols;
+  parallel_for(rows, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      float* row = y + r * cols;
 #pragma omp simd
-    for (int64_t c = 0; c < cols; ++c) row[c] += v[c];
-  }
+      for (int64_t c = 0; c < cols; ++c) row[c] += v[c];
+    }
+  }, kParallelThreshold / std::max<int64_t>(cols, 1));
 }
 
 void CpuBackend::sum_rows(const float* x, float* out, int64_t rows, int64_t cols, float beta) {
-  for (int64_t c = 0; c < cols; ++c) out[c] *= beta;
+  // beta == 0 overwrites, as in BLAS: whatever the buffer held (even NaN) does not leak through.
+  for (int64_t c = 0; c < cols; ++c) out[c] = beta == 0.0f ? 0.0f : out[c] * beta;
   for (int64_t r = 0; r < rows; ++r) {
     const float* row = x + r * cols;
 #pragma omp simd
@@ -135,28 +156,30 @@ void CpuBackend::sum_rows(const float* x, float* out, int64_t rows, int64_t cols
 }
 
 void CpuBackend::softmax(const float* x, float* y, int64_t rows, int64_t cols) {
-#pragma omp parallel for if (rows * cols > kParallelThreshold)
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * cols;
-    float* yr = y + r * cols;
-    float m = *std::max_element(xr, xr + cols);
-    float s = 0;
-    for (int64_t c = 0; c < cols; ++c) s += (yr[c] = std::exp(xr[c] - m));
-    float inv = 1.0f / s;
-    for (int64_t c = 0; c < cols; ++c) yr[c] *= inv;
-  }
+  parallel_for(rows, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const float* xr = x + r * cols;
+      float* yr = y + r * cols;
+      float m = *std::max_element(xr, xr + cols);
+      float s = 0;
+      for (int64_t c = 0; c < cols; ++c) s += (yr[c] = std::exp(xr[c] - m));
+      float inv = 1.0f / s;
+      for (int64_t c = 0; c < cols; ++c) yr[c] *= inv;
+    }
+  }, kParallelThreshold / std::max<int64_t>(cols, 1));
 }
 
 void CpuBackend::softmax_backward(const float* y, const float* dy, float* dx, int64_t rows, int64_t cols) {
   // dx = y * (dy - sum(dy * y))
-#pragma omp parallel for if (rows * cols > kParallelThreshold)
-  for (int64_t r = 0; r < rows; ++r) {
-    const float *yr = y + r * cols, *dyr = dy + r * cols;
-    float* dxr = dx + r * cols;
-    float dot = 0;
-    for (int64_t c = 0; c < cols; ++c) dot += dyr[c] * yr[c];
-    for (int64_t c = 0; c < cols; ++c) dxr[c] += yr[c] * (dyr[c] - dot);
-  }
+  parallel_for(rows, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const float *yr = y + r * cols, *dyr = dy + r * cols;
+      float* dxr = dx + r * cols;
+      float dot = 0;
+      for (int64_t c = 0; c < cols; ++c) dot += dyr[c] * yr[c];
+      for (int64_t c = 0; c < cols; ++c) dxr[c] += yr[c] * (dyr[c] - dot);
+    }
+  }, kParallelThreshold / std::max<int64_t>(cols, 1));
 }
 
 void CpuBackend::log_softmax(const float* x, float* y, int64_t rows, int64_t cols) {
@@ -219,48 +242,58 @@ void CpuBackend::permute(const float* x, float* y, const std::vector<int64_t>& d
 }
 
 void CpuBackend::random_uniform(float* y, int64_t n, float low, float high, uint64_t key) {
-#pragma omp parallel for if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) y[i] = low + (high - low) * random_uniform_at(key, static_cast<uint64_t>(i));
+  parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) y[i] = low + (high - low) * random_uniform_at(key, static_cast<uint64_t>(i));
+  });
 }
 
 void CpuBackend::random_normal(float* y, int64_t n, float mean, float stddev, uint64_t key) {
-#pragma omp parallel for if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) y[i] = mean + stddev * random_normal_at(key, static_cast<uint64_t>(i));
+  parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) y[i] = mean + stddev * random_normal_at(key, static_cast<uint64_t>(i));
+  });
 }
 
 void CpuBackend::dropout(const float* x, float* y, float* mask, int64_t n, float rate, uint64_t key) {
   const float keep_scale = 1.0f / (1.0f - rate);
-#pragma omp parallel for if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) {
-    mask[i] = random_uniform_at(key, static_cast<uint64_t>(i)) >= rate ? keep_scale : 0.0f;
-    y[i] = x[i] * mask[i];
-  }
+  parallel_for(n, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      mask[i] = random_uniform_at(key, static_cast<uint64_t>(i)) >= rate ? keep_scale : 0.0f;
+      y[i] = x[i] * mask[i];
+    }
+  });
 }
 
 double CpuBackend::sum(const float* x, int64_t n) {
-  double s = 0;
-#pragma omp parallel for reduction(+ : s) if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) s += x[i];
-  return s;
+  return parallel_sum(n, [&](int64_t begin, int64_t end) {
+    double s = 0;
+    for (int64_t i = begin; i < end; ++i) s += x[i];
+    return s;
+  });
 }
 
 double CpuBackend::sum_squares(const float* x, int64_t n) {
-  double s = 0;
-#pragma omp parallel for reduction(+ : s) if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
-  return s;
+  return parallel_sum(n, [&](int64_t begin, int64_t end) {
+    double s = 0;
+    for (int64_t i = begin; i < end; ++i) s += static_cast<double>(x[i]) * x[i];
+    return s;
+  });
 }
 
 double CpuBackend::sum_abs(const float* x, int64_t n) {
-  double s = 0;
-#pragma omp parallel for reduction(+ : s) if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) s += std::fabs(x[i]);
-  return s;
+  return parallel_sum(n, [&](int64_t begin, int64_t end) {
+    double s = 0;
+    for (int64_t i = begin; i < end; ++i) s += std::fabs(x[i]);
+    return s;
+  });
 }
 
 void CpuBackend::clip(float* x, int64_t n, float low, float high) {
-#pragma omp parallel for simd if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) x[i] = std::min(std::max(x[i], low), high);
+  parallel_for(n, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) x[i] = std::min(std::max(x[i], low), high);
+  });
 }
 
 }  // namespace cornu

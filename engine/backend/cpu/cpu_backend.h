@@ -1,5 +1,5 @@
 // The CPU backend: matrix work on OpenBLAS sgemm, everything else in plain loops that the compiler
-// vectorises, split across cores with OpenMP when an array is large enough to pay for it.
+// vectorises, split across cores by parallel_for (parallel.h) when an array is large enough to pay for it.
 // The implementation is spread over a few files by family: cpu_backend.cpp (memory, BLAS, layout,
 // random, reductions), cpu_unary.cpp (activations), cpu_loss.cpp (losses), cpu_optimizer.cpp
 // (optimizer updates, regularizers, constraints).
@@ -64,9 +64,5 @@ class CpuBackend final : public Backend {
   void optimizer_update(OptimizerKind kind, const OptimizerStep& step, float* w, const float* g, float* const* slots,
                         int64_t n) override;
 };
-
-// Elementwise loops split across cores only above this many elements: below it, waking threads costs more
-// than the loop.
-constexpr int64_t kParallelThreshold = 1 << 15;
 
 }  // namespace cornu

@@ -1,0 +1,208 @@
+#include "cli.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <cmath>
+
+#include "backend/cpu/openblas.h"
+#include "backend/cuda/cuda_info.h"
+#include "core/error.h"
+#include "demos/demos.h"
+#include "model/model.h"
+#include "model/progbar.h"
+#include "model/weights_io.h"
+
+#ifdef CORNU_WITH_QT
+#include <QtGlobal>
+#endif
+
+namespace cornu::cli {
+
+namespace {
+
+const char* kUsage = R"(Usage: cornu [COMMAND] [OPTIONS]
+
+Build and train neural networks the Keras way.
+
+Commands:
+  (none)                     train the default demo (fashion-mnist-mlp) in the terminal
+  demos                      list the built-in demos
+  train --demo NAME          train a demo, then report its test metrics
+        [--epochs N] [--batch-size N] [--seed S] [--log FILE.jsonl] [--verbose 0|1|2]
+  summary --demo NAME        print the model summary of a demo
+  info                       print the versions in use (Cornu, OpenBLAS, HDF5, Qt, CUDA, cuDNN, GPUs)
+
+Options:
+  -h, --help                 show this help
+  --version                  print Cornu's version
+)";
+
+struct Options {
+  std::string command;
+  std::map<std::string, std::string> values;
+};
+
+Options parse(const std::vector<std::string>& args) {
+  static const std::map<std::string, bool> known{{"--demo", true},  {"--epochs", true}, {"--batch-size", true},
+                                                 {"--seed", true},  {"--log", true},    {"--verbose", true},
+                                                 {"--help", false}, {"-h", false},      {"--version", false}};
+  Options o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("-", 0) != 0) {
+      if (!o.command.empty()) throw ValueError("Unexpected argument '" + a + "'. Run `cornu --help` for usage.");
+      o.command = a;
+      continue;
+    }
+    std::string key = a, value;
+    if (auto eq = a.find('='); eq != std::string::npos) key = a.substr(0, eq), value = a.substr(eq + 1);
+    auto it = known.find(key);
+    if (it == known.end()) throw ValueError("Unknown option '" + key + "'. Run `cornu --help` for usage.");
+    if (it->second && value.empty()) {
+      if (i + 1 >= args.size()) throw ValueError("Option " + key + " needs a value.");
+      value = args[++i];
+    }
+    o.values[key] = value;
+  }
+  return o;
+}
+
+long long integer_option(const Options& o, const std::string& key, long long fallback, long long minimum) {
+  auto it = o.values.find(key);
+  if (it == o.values.end()) return fallback;
+  try {
+    size_t used = 0;
+    long long v = std::stoll(it->second, &used);
+    if (used != it->second.size() || v < minimum) throw std::invalid_argument("");
+    return v;
+  } catch (const std::exception&) {
+    throw ValueError("Option " + key + " needs an integer of at least " + std::to_string(minimum) + ", got '" +
+                     it->second + "'.");
+  }
+}
+
+std::string json_line(const std::string& event, const Logs& logs, std::optional<int> epoch) {
+  Config j = Config::object();
+  j["event"] = event;
+  if (epoch) j["epoch"] = *epoch;
+  for (const auto& [k, v] : logs) j[k] = std::isfinite(v) ? Config(v) : Config(nullptr);
+  return j.dump();
+}
+
+// Writes one JSON object per line as training goes: epoch_end events, then the test event.
+class JsonlLogger : public Callback {
+ public:
+  explicit JsonlLogger(const std::string& path) : path_(path), out_(path, std::ios::trunc) {
+    if (!out_) throw IoError("Cannot write the log file '" + path + "': check that its folder exists.");
+  }
+  void on_epoch_end(int epoch, Logs& logs) override {
+    out_ << json_line("epoch_end", logs, epoch + 1) << "\n";
+    out_.flush();
+  }
+  void write_test(const Logs& logs) {
+    out_ << json_line("test", logs, std::nullopt) << "\n";
+    out_.flush();
+  }
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+};
+
+int command_demos() {
+  for (const auto& d : builtin_demos())
+    std::printf("%-20s %s%s\n", d.name.c_str(), d.description.c_str(), d.name == kDefaultDemo ? " (default)" : "");
+  return 0;
+}
+
+const Demo& demo_of(const Options& o) {
+  auto it = o.values.find("--demo");
+  return find_demo(it == o.values.end() ? kDefaultDemo : it->second);
+}
+
+int command_summary(const Options& o) {
+  const Demo& demo = demo_of(o);
+  set_random_seed(static_cast<uint64_t>(integer_option(o, "--seed", 1337, 0)));
+  std::fputs(demo.build()->summary().c_str(), stdout);
+  return 0;
+}
+
+int command_train(const Options& o) {
+  const Demo& demo = demo_of(o);
+  const uint64_t seed = static_cast<uint64_t>(integer_option(o, "--seed", 1337, 0));
+  FitOptions fit;
+  fit.epochs = static_cast<int>(integer_option(o, "--epochs", demo.epochs, 1));
+  fit.batch_size = static_cast<int>(integer_option(o, "--batch-size", demo.batch_size, 1));
+  fit.verbose = static_cast<int>(integer_option(o, "--verbose", 1, 0));
+  fit.validation_split = demo.validation_split;
+  fit.seed = seed;
+  std::shared_ptr<JsonlLogger> logger;
+  if (auto it = o.values.find("--log"); it != o.values.end()) {
+    logger = std::make_shared<JsonlLogger>(it->second);
+    fit.callbacks.push_back(logger);
+  }
+  auto info = openblas::info();
+  std::printf("Cornu %s: demo '%s' on CPU (OpenBLAS %s, %d threads), seed %llu\n", CORNU_VERSION, demo.name.c_str(),
+              info.core.c_str(), info.threads, static_cast<unsigned long long>(seed));
+  data::TrainTest data = demo.load();
+  set_random_seed(seed);
+  ModelPtr model = demo.build();
+  if (fit.verbose) std::fputs(model->summary().c_str(), stdout);
+  model->fit(data.train.x, data.train.y, fit);
+  EvaluateOptions eval;
+  eval.batch_size = std::max(fit.batch_size, 256);
+  eval.verbose = 0;
+  Logs test = model->evaluate(data.test.x, data.test.y, eval);
+  std::printf("Test:%s\n", format_logs(test).c_str());
+  if (logger) logger->write_test(test);
+  return 0;
+}
+
+std::string mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+int command_info() {
+  std::printf("Cornu %s\n", CORNU_VERSION);
+  auto blas = openblas::info();
+  std::printf("OpenBLAS: core %s (chosen by %s), %d threads\n  %s\n", blas.core.c_str(), blas.chosen_by.c_str(),
+              blas.threads, blas.config.c_str());
+  std::printf("HDF5: %s\n", hdf5_version().c_str());
+#ifdef CORNU_WITH_QT
+  std::printf("Qt: %s\n", qVersion());
+#else
+  std::printf("Qt: not part of this build\n");
+#endif
+  auto cuda = cuda::runtime_info();
+  if (!cuda.compiled) {
+    std::printf("CUDA: %s\n", cuda.problem.c_str());
+    return 0;
+  }
+  auto version = [](int v) { return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10); };
+  std::printf("CUDA: runtime %s, driver %s\n", version(cuda.runtime_version).c_str(),
+              cuda.driver_version ? version(cuda.driver_version).c_str() : "none");
+  std::printf("cuDNN: %d.%d.%d\n", cuda.cudnn_version / 10000, (cuda.cudnn_version % 10000) / 100, cuda.cudnn_version % 100);
+  if (cuda.devices.empty()) std::printf("GPUs: none (%s)\n", cuda.problem.c_str());
+  for (const auto& d : cuda.devices)
+    std::printf("GPU %d: %s, %s (%s free), compute capability %d.%d\n", d.index, d.name.c_str(),
+                mebibytes(d.total_memory).c_str(), mebibytes(d.free_memory).c_str(), d.compute_major, d.compute_minor);
+  return 0;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args) {
+  Options o = parse(args);
+  if (o.values.count("--help") || o.values.count("-h")) return std::fputs(kUsage, stdout), 0;
+  if (o.values.count("--version")) return std::printf("cornu %s\n", CORNU_VERSION), 0;
+  if (o.command.empty() || o.command == "train") return command_train(o);
+  if (o.command == "demos") return command_demos();
+  if (o.command == "summary") return command_summary(o);
+  if (o.command == "info") return command_info();
+  std::string hint = did_you_mean(o.command, {"train", "demos", "summary", "info"});
+  throw ValueError("Unknown command '" + o.command + "'. " + (hint.empty() ? "" : hint + " ") +
+                   "Run `cornu --help` for usage.");
+}
+
+}  // namespace cornu::cli

@@ -1,0 +1,16 @@
+// Cornu's engine in one include: the Keras API in C++.
+#pragma once
+#include "callbacks/callback.h"
+#include "core/error.h"
+#include "core/random.h"
+#include "core/tensor.h"
+#include "data/csv.h"
+#include "data/dataset.h"
+#include "data/fashion_mnist.h"
+#include "data/idx.h"
+#include "data/npy.h"
+#include "data/synthetic.h"
+#include "data/transforms.h"
+#include "model/layers_api.h"
+#include "model/model.h"
+#include "model/weights_io.h"

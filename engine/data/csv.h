@@ -1,0 +1,38 @@
+// Numeric CSV tables (features plus one label column), as pandas.read_csv + a column pick would give.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace cornu::data {
+
+struct CsvOptions {
+  char delimiter = ',';
+  std::optional<bool> header;       // nullopt: the first line is a header when one of its cells is not a number
+  int label_column = -1;            // -1: the last column, -2: no label column, else a 0-based column index
+  bool categorical_labels = false;  // labels are strings (class names) mapped to int class ids, sorted by name
+  std::string label_name;           // when set, the header column of that name is the label (overrides label_column)
+  bool float_labels = false;        // keep numeric labels as float32 targets (regression) even when integral
+};
+
+struct CsvTable {
+  Tensor features;                        // float32 (rows, feature columns)
+  Tensor labels;                          // int32 (rows,) class ids, float32 (rows,) targets, or undefined
+  std::vector<std::string> column_names;  // every column, the label column included; "column_<i>" without header
+  std::vector<std::string> class_names;   // for categorical labels, and for scikit-learn's layout (see read_csv)
+};
+
+// Reads a CSV file, gzipped or not (detected by content). Blank lines are skipped; cells may be quoted ("a,b").
+// Numeric labels become int32 when every one is an integer (unless float_labels), float32 otherwise.
+// scikit-learn's bundled layout, a first line `n_samples,n_features,<class names>...` (iris.csv, wine_data.csv),
+// is recognized when read as a header: its class names fill class_names.
+// Errors name the file and the line: ragged rows, cells that are not numbers, empty files.
+CsvTable read_csv(const std::string& path, const CsvOptions& options = {});
+
+// The parser behind read_csv, on the decompressed text; `name` is used in error messages.
+CsvTable parse_csv(std::string_view text, const CsvOptions& options, const std::string& name);
+
+}  // namespace cornu::data

@@ -1,0 +1,101 @@
+#include "demos/demos.h"
+
+#include <cstdlib>
+
+#include "core/error.h"
+#include "data/fashion_mnist.h"
+#include "data/synthetic.h"
+#include "model/layers_api.h"
+
+namespace cornu {
+
+namespace {
+
+using namespace cornu::layers;
+
+Demo fashion_mnist_mlp() {
+  Demo d;
+  d.name = "fashion-mnist-mlp";
+  d.description = "Fashion-MNIST clothing images (28x28) classified by a multilayer perceptron.";
+  d.epochs = 10;
+  d.batch_size = 64;
+  d.build = [] {
+    auto model = std::make_shared<Sequential>("fashion_mnist_mlp");
+    model->add(Input(Shape{28, 28}, "image"));
+    model->add(Flatten());
+    model->add(Dense(256, "relu"));
+    model->add(Dropout(0.2));
+    model->add(Dense(128, "relu"));
+    model->add(Dense(10, "softmax"));
+    model->compile("adam", "sparse_categorical_crossentropy", {"accuracy"});
+    return model;
+  };
+  // CORNU_FASHION_MNIST_DIR points at another copy (the folder holding train-images-idx3-ubyte.gz).
+  d.load = [] {
+    const char* dir = std::getenv("CORNU_FASHION_MNIST_DIR");
+    return data::load_fashion_mnist(dir && *dir ? dir : data::kFashionMnistDir);
+  };
+  return d;
+}
+
+// Two interleaved spirals: the classic problem a linear model cannot solve (TensorFlow Playground).
+Demo spiral() {
+  Demo d;
+  d.name = "spiral";
+  d.description = "Two interleaved 2-D spirals (generated), separated by a small tanh network.";
+  d.epochs = 150;
+  d.batch_size = 32;
+  d.build = [] {
+    auto model = std::make_shared<Sequential>("spiral");
+    model->add(Input(Shape{2}, "point"));
+    model->add(Dense(32, "tanh"));
+    model->add(Dense(32, "tanh"));
+    model->add(Dense(32, "tanh"));
+    model->add(Dense(1, "sigmoid"));
+    model->compile({{"class_name", "Adam"}, {"config", {{"learning_rate", 0.01}}}}, "binary_crossentropy", {"accuracy"});
+    return model;
+  };
+  d.load = [] {
+    return data::TrainTest{data::make_spirals(1000, 0.05f, 1), data::make_spirals(400, 0.05f, 2), {"spiral A", "spiral B"}};
+  };
+  return d;
+}
+
+Demo xor_demo() {
+  Demo d;
+  d.name = "xor";
+  d.description = "The XOR pattern on four noisy clusters (generated): the smallest non-linear problem.";
+  d.epochs = 40;
+  d.batch_size = 16;
+  d.build = [] {
+    auto model = std::make_shared<Sequential>("xor");
+    model->add(Input(Shape{2}, "point"));
+    model->add(Dense(8, "tanh"));
+    model->add(Dense(1, "sigmoid"));
+    model->compile({{"class_name", "Adam"}, {"config", {{"learning_rate", 0.05}}}}, "binary_crossentropy", {"accuracy"});
+    return model;
+  };
+  d.load = [] { return data::TrainTest{data::make_xor(400, 0.1f, 1), data::make_xor(200, 0.1f, 2), {"0", "1"}}; };
+  return d;
+}
+
+}  // namespace
+
+const std::vector<Demo>& builtin_demos() {
+  static const std::vector<Demo> demos{fashion_mnist_mlp(), spiral(), xor_demo()};
+  return demos;
+}
+
+const Demo& find_demo(const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& d : builtin_demos()) {
+    if (d.name == name) return d;
+    names.push_back(d.name);
+  }
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  std::string hint = did_you_mean(name, names);
+  throw ValueError("There is no demo called '" + name + "'. " + (hint.empty() ? "" : hint + " ") + "Demos: " + list + ".");
+}
+
+}  // namespace cornu

@@ -1,0 +1,29 @@
+// Built-in demos: a model, its data and its training settings, runnable with `cornu train --demo NAME`.
+// (The node editor's issue turns them into project files in resources/.)
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "model/model.h"
+
+namespace cornu {
+
+struct Demo {
+  std::string name;
+  std::string description;
+  int epochs = 10;
+  int batch_size = 32;
+  double validation_split = 0.1;
+  // A compiled model; layers take their initial weights from the global seed (set_random_seed).
+  std::function<ModelPtr()> build;
+  std::function<data::TrainTest()> load;
+};
+
+const std::vector<Demo>& builtin_demos();
+// Throws ValueError listing the demos when `name` is unknown.
+const Demo& find_demo(const std::string& name);
+constexpr const char* kDefaultDemo = "fashion-mnist-mlp";
+
+}  // namespace cornu

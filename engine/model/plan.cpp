@@ -1,0 +1,117 @@
+#include "model/plan.h"
+
+#include <map>
+
+#include "core/error.h"
+#include "core/random.h"
+#include "model/model.h"
+
+namespace cornu {
+
+namespace {
+
+struct Flattener {
+  std::vector<PlannedCall>& calls;
+  std::vector<Shape>& shapes;
+  int64_t batch;
+
+  int new_tensor(const Shape& s) {
+    shapes.push_back(s.with_batch(batch));
+    return static_cast<int>(shapes.size()) - 1;
+  }
+
+  // Appends the calls of `model` with its inputs bound to `input_ids`; returns its output tensor ids.
+  std::vector<int> flatten(const Model& model, const std::vector<int>& input_ids) {
+    std::map<std::pair<const Node*, int>, int> ids;
+    for (size_t i = 0; i < model.inputs().size(); ++i)
+      ids[{model.inputs()[i].node.get(), model.inputs()[i].index}] = input_ids.at(i);
+    for (const auto& node : model.nodes()) {
+      if (node->layer->class_name() == "InputLayer") continue;
+      std::vector<int> in;
+      for (const auto& x : node->inputs) in.push_back(ids.at({x.node.get(), x.index}));
+      std::vector<int> out;
+      if (auto* inner = dynamic_cast<const Model*>(node->layer.get())) {
+        out = flatten(*inner, in);
+      } else {
+        PlannedCall call;
+        call.layer = node->layer.get();
+        call.inputs = in;
+        for (const auto& s : node->output_shapes) call.outputs.push_back(new_tensor(s));
+        out = call.outputs;
+        calls.push_back(std::move(call));
+      }
+      for (size_t k = 0; k < out.size(); ++k) ids[{node.get(), static_cast<int>(k)}] = out[k];
+    }
+    std::vector<int> outputs;
+    for (const auto& y : model.outputs()) outputs.push_back(ids.at({y.node.get(), y.index}));
+    return outputs;
+  }
+};
+
+}  // namespace
+
+ExecutionPlan::ExecutionPlan(Model& model, int64_t batch, Backend& backend, uint64_t seed)
+    : batch_(batch), backend_(backend) {
+  Flattener f{calls_, shapes_, batch};
+  for (const auto& x : model.inputs()) input_ids_.push_back(f.new_tensor(x.shape()));
+  output_ids_ = f.flatten(model, input_ids_);
+  is_input_.assign(shapes_.size(), false);
+  for (int id : input_ids_) is_input_[static_cast<size_t>(id)] = true;
+
+  // One arena for values, one for gradients (model inputs need none), each tensor a view.
+  int64_t value_total = 0, grad_total = 0;
+  std::vector<int64_t> value_offset(shapes_.size()), grad_offset(shapes_.size(), -1);
+  constexpr int64_t kAlign = 16;  // floats: 64 bytes
+  for (size_t i = 0; i < shapes_.size(); ++i) {
+    int64_t n = (shapes_[i].size() + kAlign - 1) / kAlign * kAlign;
+    value_offset[i] = value_total, value_total += n;
+    if (!is_input_[i]) grad_offset[i] = grad_total, grad_total += n;
+  }
+  value_arena_ = Tensor::empty(Shape{value_total}, DType::Float32, &backend);
+  grad_arena_ = Tensor::empty(Shape{std::max<int64_t>(grad_total, 1)}, DType::Float32, &backend);
+  backend.fill(value_arena_.data(), value_total, 0.0f);
+  for (size_t i = 0; i < shapes_.size(); ++i) {
+    values_.push_back(value_arena_.slice_flat(value_offset[i], shapes_[i]));
+    grads_.push_back(grad_offset[i] >= 0 ? grad_arena_.slice_flat(grad_offset[i], shapes_[i]) : Tensor());
+  }
+  for (size_t c = 0; c < calls_.size(); ++c)
+    calls_[c].context = std::make_unique<Context>(backend, mix_key(seed, 0xCA11, c));
+}
+
+double ExecutionPlan::forward(bool training, uint64_t step) {
+  double added = 0;
+  auto& x = x_;
+  auto& y = y_;
+  for (auto& call : calls_) {
+    x.clear(), y.clear();
+    for (int id : call.inputs) x.push_back(&values_[static_cast<size_t>(id)]);
+    for (int id : call.outputs) y.push_back(&values_[static_cast<size_t>(id)]);
+    call.context->training = training;
+    call.context->step = step;
+    call.layer->forward(*call.context, x, y);
+    added += call.context->take_added_loss();
+  }
+  return added;
+}
+
+void ExecutionPlan::zero_grads() { backend_.fill(grad_arena_.data(), grad_arena_.size(), 0.0f); }
+
+void ExecutionPlan::backward() {
+  auto &x = x_, &y = y_const_, &dy = dy_;
+  auto& dx = dx_;
+  for (auto it = calls_.rbegin(); it != calls_.rend(); ++it) {
+    auto& call = *it;
+    x.clear(), y.clear(), dy.clear(), dx.clear();
+    for (int id : call.inputs) {
+      x.push_back(&values_[static_cast<size_t>(id)]);
+      dx.push_back(is_input_[static_cast<size_t>(id)] ? nullptr : &grads_[static_cast<size_t>(id)]);
+    }
+    for (int id : call.outputs) {
+      y.push_back(&values_[static_cast<size_t>(id)]);
+      dy.push_back(&grads_[static_cast<size_t>(id)]);
+    }
+    call.layer->backward(*call.context, x, y, dy, dx);
+  }
+}
+
+}  // namespace cornu

@@ -39,7 +39,7 @@ class ShapeResolvedAccuracy final : public Metric {
       inner_ = metric_registry().create(cols == 1           ? "binary_accuracy"
                                         : labels && !y_true ? "sparse_categorical_accuracy"
                                                             : "categorical_accuracy");
-    inner_->set_name(name());
+    if (inner_->name() != name()) inner_->set_name(name());
     inner_->update(y_true, labels, y_pred, weights, rows, cols);
   }
   double result() const override { return inner_ ? inner_->result() : 0.0; }
@@ -48,22 +48,10 @@ class ShapeResolvedAccuracy final : public Metric {
   MetricPtr inner_;
 };
 
-// "accuracy" follows the loss: the accuracy that matches each crossentropy, else Keras's shape rule.
-MetricPtr accuracy_for(const Loss* loss) {
-  if (loss) {
-    switch (loss->kind) {
-      case LossKind::CategoricalCrossentropy:
-        return metric_registry().create("categorical_accuracy");
-      case LossKind::SparseCategoricalCrossentropy:
-        return metric_registry().create("sparse_categorical_accuracy");
-      case LossKind::BinaryCrossentropy:
-        return metric_registry().create("binary_accuracy");
-      default:
-        break;
-    }
-  }
-  return std::make_shared<ShapeResolvedAccuracy>();
-}
+// "accuracy" as Keras 3 resolves it (trainers/compile_utils.py): by shapes, not by the loss. One output unit:
+// binary; integer targets: sparse categorical; otherwise categorical (even for a multi-label
+// binary_crossentropy output, as Keras does).
+MetricPtr accuracy_for(const Loss*) { return std::make_shared<ShapeResolvedAccuracy>(); }
 
 }  // namespace
 

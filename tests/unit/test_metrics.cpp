@@ -182,7 +182,7 @@ class TestMetrics : public QObject {
     }
   }
 
-  void accuracy_follows_the_loss() {
+  void accuracy_follows_keras3_shape_rule() {
     // Scores (0.6, 0.4) against one-hot (0, 1): categorical 0; binary (elementwise) 0; sparse label 0: 1.
     const Floats p{0.6f, 0.4f, 0.3f, 0.7f};
     const Floats t{0, 1, 0, 1};
@@ -194,8 +194,11 @@ class TestMetrics : public QObject {
     MetricPtr acc = make_metric("acc", scce.get());
     QCOMPARE(QString::fromStdString(acc->name()), QString("acc"));
     CHECK_CLOSE(update(*acc, {}, p, 2, {}, {0, 0}), 0.5);
+    // Keras 3 resolves "accuracy" by shapes even for binary_crossentropy: two columns -> categorical
+    // (checked against Keras 3.15: a multi-label bce model logs CategoricalAccuracy); one column -> binary.
     MetricPtr b = make_metric("accuracy", bce.get());
-    CHECK_CLOSE(update(*b, {1, 1, 0, 1}, p, 2), 0.75);  // elementwise: 1 of 2, then 2 of 2 (categorical: 1.0)
+    CHECK_CLOSE(update(*b, {1, 1, 0, 1}, p, 2), 1.0);
+    CHECK_CLOSE(update(*make_metric("accuracy", bce.get()), {1, 0}, {0.7f, 0.6f}, 1), 0.5);
     // Other losses follow Keras 3's shape rule: one column -> binary, labels -> sparse, else categorical.
     CHECK_CLOSE(update(*make_metric("accuracy", mse.get()), {1, 0}, {0.7f, 0.6f}, 1), 0.5);
     CHECK_CLOSE(update(*make_metric("accuracy", mse.get()), {}, p, 2, {}, {0, 0}), 0.5);

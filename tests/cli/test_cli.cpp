@@ -1,0 +1,116 @@
+// The `cornu` command line, end to end (it is a contract: later tools rely on its commands and output),
+// and the "30 seconds" example program.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  QString out, err;
+};
+
+Run run(const QString& program, const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+  QProcess p;
+  p.setProcessEnvironment(env);
+  p.start(program, args);
+  if (!p.waitForFinished(600000)) p.kill();
+  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+          QString::fromUtf8(p.readAllStandardError())};
+}
+
+Run cornu(const QStringList& args) { return run(CORNU_EXECUTABLE, args); }
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+ private slots:
+  void demos_are_listed() {
+    Run r = cornu({"demos"});
+    QCOMPARE(r.exit_code, 0);
+    for (const char* name : {"fashion-mnist-mlp", "spiral", "xor"}) QVERIFY2(r.out.contains(name), qPrintable(r.out));
+  }
+
+  void summary_prints_the_keras_table() {
+    Run r = cornu({"summary", "--demo", "fashion-mnist-mlp"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.out.contains("flatten (Flatten)") && r.out.contains("(None, 784)") && r.out.contains("Total params: 235,146"),
+             qPrintable(r.out));
+  }
+
+  void train_writes_a_jsonl_log_and_test_metrics() {
+    QTemporaryDir dir;
+    QString log = dir.path() + "/xor.jsonl";
+    Run r = cornu({"train", "--demo", "xor", "--epochs", "20", "--seed", "3", "--log", log, "--verbose", "2"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.out.contains("Epoch 20/20") && r.out.contains("Test:"), qPrintable(r.out));
+    QFile f(log);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QList<QJsonObject> events;
+    for (const QByteArray& line : f.readAll().split('\n'))
+      if (!line.isEmpty()) events.append(QJsonDocument::fromJson(line).object());
+    QCOMPARE(events.size(), 21);
+    for (int i = 0; i < 20; ++i) {
+      const QJsonObject& e = events[i];
+      QCOMPARE(e["event"].toString(), QString("epoch_end"));
+      QCOMPARE(e["epoch"].toInt(), i + 1);
+      for (const char* key : {"loss", "accuracy", "val_loss", "val_accuracy", "samples_per_sec"})
+        QVERIFY2(e.contains(key), key);
+    }
+    QCOMPARE(events.last()["event"].toString(), QString("test"));
+    QVERIFY(events.last()["accuracy"].toDouble() > 0.95);  // XOR is learnt in 20 epochs
+    // The same seed gives the same run.
+    QString log2 = dir.path() + "/again.jsonl";
+    QCOMPARE(cornu({"train", "--demo", "xor", "--epochs", "20", "--seed", "3", "--log", log2, "--verbose", "0"}).exit_code, 0);
+    QFile f2(log2);
+    QVERIFY(f2.open(QIODevice::ReadOnly));
+    auto strip = [](const QByteArray& all) {  // everything but the timing
+      QStringList out;
+      for (const QByteArray& line : all.split('\n')) {
+        QJsonObject o = QJsonDocument::fromJson(line).object();
+        o.remove("samples_per_sec");
+        out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+      }
+      return out;
+    };
+    f.seek(0);
+    QCOMPARE(strip(f2.readAll()), strip(f.readAll()));
+  }
+
+  void missing_fashion_mnist_is_explained() {
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("CORNU_FASHION_MNIST_DIR", "/nonexistent/fashion");
+    Run r = run(CORNU_EXECUTABLE, {"train", "--epochs", "1"}, env);
+    QCOMPARE(r.exit_code, 1);  // a message, not a crash
+    QVERIFY2(r.err.contains("dataset-fashion-mnist") && r.err.contains("/nonexistent/fashion"), qPrintable(r.err));
+  }
+
+  void bad_arguments_are_explained() {
+    Run r = cornu({"trian"});
+    QCOMPARE(r.exit_code, 1);
+    QVERIFY2(r.err.contains("Did you mean 'train'"), qPrintable(r.err));
+    r = cornu({"train", "--demo", "spirals"});
+    QVERIFY2(r.exit_code == 1 && r.err.contains("spiral"), qPrintable(r.err));
+    r = cornu({"train", "--epochs", "zero"});
+    QVERIFY2(r.exit_code == 1 && r.err.contains("--epochs"), qPrintable(r.err));
+  }
+
+  void info_reports_versions() {
+    Run r = cornu({"info"});
+    QCOMPARE(r.exit_code, 0);
+    for (const char* what : {"Cornu", "OpenBLAS: core", "HDF5:", "Qt:", "CUDA"}) QVERIFY2(r.out.contains(what), qPrintable(r.out));
+  }
+
+  void thirty_seconds_example_runs() {
+    Run r = run(CORNU_EXAMPLE_EXECUTABLE, {});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("test loss") && r.out.contains("Epoch 5/5"), qPrintable(r.out));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

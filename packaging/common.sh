@@ -24,6 +24,7 @@ install_missing() {
 
 configure_and_build() {
   export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+  export CCACHE_BASEDIR=$root  # paths relative to the checkout: another clone reuses the same cache entries
   if [ ! -f "$build/build.ninja" ]; then
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCORNU_WARNINGS_AS_ERRORS=ON "$@"
   fi

@@ -98,10 +98,17 @@ class JsonlLogger : public Callback {
   explicit JsonlLogger(const std::string& path) : path_(path), out_(path, std::ios::trunc) {
     if (!out_) throw IoError("Cannot write the log file '" + path + "': check that its folder exists.");
   }
+  void on_epoch_begin(int, const Logs&) override { start_ = std::chrono::steady_clock::now(); }
+  void on_train_batch_end(int, const Logs&) override { last_batch_end_ = std::chrono::steady_clock::now(); }
   void on_epoch_end(int epoch, Logs& logs) override {
-    out_ << json_line("epoch_end", logs, epoch + 1) << "\n";
+    // Training throughput: from the epoch's start to its last training batch (validation excluded).
+    double seconds = std::chrono::duration<double>(last_batch_end_ - start_).count();
+    Logs with_speed = logs;
+    with_speed["samples_per_sec"] = seconds > 0 ? static_cast<double>(samples_) / seconds : 0.0;
+    out_ << json_line("epoch_end", with_speed, epoch + 1) << "\n";
     out_.flush();
   }
+  void set_samples_per_epoch(int64_t n) { samples_ = n; }
   void write_test(const Logs& logs) {
     out_ << json_line("test", logs, std::nullopt) << "\n";
     out_.flush();
@@ -110,6 +117,8 @@ class JsonlLogger : public Callback {
  private:
   std::string path_;
   std::ofstream out_;
+  std::chrono::steady_clock::time_point start_, last_batch_end_;
+  int64_t samples_ = 0;
 };
 
 int command_demos() {
@@ -151,6 +160,9 @@ int command_train(const Options& o) {
   set_random_seed(seed);
   ModelPtr model = demo.build();
   if (fit.verbose) std::fputs(model->summary().c_str(), stdout);
+  if (logger)
+    logger->set_samples_per_epoch(  // the training part of Keras's split, floor(n * (1 - split))
+        static_cast<int64_t>(std::floor(static_cast<double>(data.train.x.rows()) * (1.0 - fit.validation_split))));
   model->fit(data.train.x, data.train.y, fit);
   EvaluateOptions eval;
   eval.batch_size = std::max(fit.batch_size, 256);

@@ -18,9 +18,12 @@ bool maximize(const std::string& monitor, const std::string& mode) {
   if (mode == "max") return true;
   if (mode == "min") return false;
   if (mode != "auto") throw ValueError("mode must be 'auto', 'min' or 'max', got '" + mode + "'.");
-  // Keras: accuracy-like and AUC monitors are maximised.
-  return monitor.find("acc") != std::string::npos || monitor.find("auc") != std::string::npos ||
-         monitor.find("precision") != std::string::npos || monitor.find("recall") != std::string::npos;
+  // Keras: losses are minimised; accuracy-like metrics, AUC, precision and recall maximised.
+  std::string name = monitor.rfind("val_", 0) == 0 ? monitor.substr(4) : monitor;
+  if (name.size() >= 4 && name.compare(name.size() - 4, 4, "loss") == 0) return false;
+  for (const char* up : {"acc", "auc", "precision", "recall"})
+    if (name.find(up) != std::string::npos) return true;
+  return false;
 }
 
 std::optional<double> monitored(const Logs& logs, const std::string& monitor, const char* who) {
@@ -61,7 +64,7 @@ class EarlyStoppingCallback : public Callback {
   }
   void on_train_end(const Logs&) override {
     if (stopped_epoch_ >= 0 && o_.verbose) std::printf("Epoch %d: early stopping\n", stopped_epoch_ + 1);
-    if (o_.restore_best_weights && !best_weights_.empty() && stopped_epoch_ >= 0) {
+    if (o_.restore_best_weights && !best_weights_.empty()) {  // Keras restores whether or not it stopped early
       if (o_.verbose) std::printf("Restoring model weights from the end of the best epoch: %d.\n", best_epoch_ + 1);
       model_->set_weights(best_weights_);
     }

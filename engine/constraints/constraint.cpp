@@ -23,7 +23,8 @@ ConstraintPtr make_constraint(const Config& v) {
 
 void Constraint::apply(Backend& b, Tensor& w) const {
   const Shape& s = w.shape();
-  int64_t cols = s.rank() ? s[-1] : 1;
+  // Norms over all axes but the last; a vector (a bias) has one norm over all of it, as Keras's axis=0.
+  int64_t cols = s.rank() >= 2 ? s[-1] : 1;
   b.constrain(kind, params, w.data(), w.size() / cols, cols);
 }
 

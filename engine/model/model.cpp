@@ -67,6 +67,11 @@ void Model::set_graph(const std::vector<SymbolicTensor>& inputs, const std::vect
   invalidate_plans();
 }
 
+void Model::clear_graph() {
+  inputs_.clear(), outputs_.clear(), nodes_.clear(), layers_.clear();
+  invalidate_plans();
+}
+
 LayerPtr Model::get_layer(const std::string& name) const {
   for (const auto& l : layers_)
     if (l->name() == name) return l;
@@ -165,7 +170,8 @@ void Sequential::add(const LayerPtr& layer) {
     if (input_sample_shape_) rebuild(*input_sample_shape_);
   } catch (...) {
     stack_.pop_back();  // the model stays as it was before the failed add
-    if (input_sample_shape_ && !stack_.empty()) rebuild(*input_sample_shape_);
+    if (stack_.empty()) clear_graph();
+    else if (input_sample_shape_) rebuild(*input_sample_shape_);
     throw;
   }
 }
@@ -173,7 +179,8 @@ void Sequential::add(const LayerPtr& layer) {
 void Sequential::pop() {
   if (stack_.empty()) throw ValueError("There are no layers in model '" + name() + "' to pop.");
   stack_.pop_back();
-  if (input_sample_shape_ && !stack_.empty()) rebuild(*input_sample_shape_);
+  if (stack_.empty()) return clear_graph();  // Keras: an empty Sequential is unbuilt again
+  if (input_sample_shape_) rebuild(*input_sample_shape_);
 }
 
 void Sequential::rebuild(const Shape& sample_shape) {
@@ -191,7 +198,7 @@ void Sequential::rebuild(const Shape& sample_shape) {
 }
 
 void Sequential::ensure_graph(const std::vector<Tensor>& x) {
-  if (!inputs().empty()) return;
+  if (!outputs().empty()) return;
   if (stack_.empty()) throw ValueError("Model '" + name() + "' has no layers yet: add some with model.add(...).");
   if (x.size() != 1) throw ValueError("A Sequential model takes exactly one input array.");
   input_sample_shape_ = x[0].shape().without_batch();

@@ -94,6 +94,8 @@ class Model : public Layer {
   Logs test_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y, const std::vector<Tensor>& sample_weight = {});
   Logs test_on_batch(const Tensor& x, const Tensor& y) { return test_on_batch(std::vector{x}, std::vector{y}); }
   std::vector<Tensor> predict_on_batch(const std::vector<Tensor>& x);
+  // Metrics accumulate over train_on_batch calls until this is called (fit and evaluate reset them).
+  void reset_metrics();
   Tensor predict_on_batch(const Tensor& x) { return predict_on_batch(std::vector{x}).at(0); }
 
   // Weights as host tensors, in layer order then variable order (Keras's get_weights).
@@ -111,6 +113,7 @@ class Model : public Layer {
   Model(const std::string& class_name, const std::string& name);  // Sequential: graph set later
   void set_graph(const std::vector<SymbolicTensor>& inputs, const std::vector<SymbolicTensor>& outputs);
   void invalidate_plans();
+  void clear_graph();
   virtual void ensure_graph(const std::vector<Tensor>& x) {}  // Sequential builds itself from data
 
  public:

@@ -1,5 +1,6 @@
 // model.summary() as Keras 3 draws it: a box table with one row per layer call, and a "Connected to"
 // column for functional models.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -55,26 +56,33 @@ std::string Model::summary(int line_length) const {
   std::vector<std::string> header{"Layer (type)", "Output Shape", "Param #"};
   if (functional) header.push_back("Connected to");
   std::vector<std::vector<std::string>> rows;
-  std::map<const Node*, std::string> call_names;  // "dense[0][0]": layer name, call index, output index
-  std::map<const Layer*, int> calls_of;
-  std::set<const Layer*> counted;
+  // One row per layer, as Keras: its first call's output shape, and in "Connected to" the inputs of all its
+  // calls ("dense[1][0]": the second call of layer dense, its first output). Input layers come first.
+  std::map<const Node*, int> call_index;
+  std::map<const Layer*, std::vector<const Node*>> calls;
   for (const auto& node : nodes_) {
-    const Layer& l = *node->layer;
-    if (!functional && l.class_name() == "InputLayer") continue;
-    int call = calls_of[&l]++;
-    call_names[node.get()] = l.name() + "[" + std::to_string(call) + "]";
+    auto& list = calls[node->layer.get()];
+    call_index[node.get()] = static_cast<int>(list.size());
+    list.push_back(node.get());
+  }
+  std::vector<const Layer*> order;
+  if (functional)
+    for (const auto& x : inputs_) order.push_back(x.node->layer.get());
+  for (const auto& l : layers_)
+    if (std::find(order.begin(), order.end(), l.get()) == order.end() && (functional || l->class_name() != "InputLayer"))
+      order.push_back(l.get());
+  for (const Layer* l : order) {
+    const auto& nodes = calls[l];
     std::string shapes;
-    for (size_t i = 0; i < node->output_shapes.size(); ++i)
-      shapes += (i ? ", " : "") + node->output_shapes[i].to_string();
-    int64_t params = counted.insert(&l).second ? l.count_params() : 0;
-    std::vector<std::string> row{l.name() + " (" + l.class_name() + ")", shapes, with_commas(params)};
+    for (size_t i = 0; i < nodes.front()->output_shapes.size(); ++i)
+      shapes += (i ? ", " : "") + nodes.front()->output_shapes[i].to_string();
+    std::vector<std::string> row{l->name() + " (" + l->class_name() + ")", shapes, with_commas(l->count_params())};
     if (functional) {
       std::string connected;
-      for (const auto& x : node->inputs) {
-        auto it = call_names.find(x.node.get());
-        connected += (connected.empty() ? "" : ", ") +
-                     (it != call_names.end() ? it->second : x.node->layer->name()) + "[" + std::to_string(x.index) + "]";
-      }
+      for (const Node* node : nodes)
+        for (const auto& x : node->inputs)
+          connected += (connected.empty() ? "" : ", ") + x.node->layer->name() + "[" +
+                       std::to_string(call_index[x.node.get()]) + "][" + std::to_string(x.index) + "]";
       row.push_back(connected.empty() ? "-" : connected);
     }
     rows.push_back(row);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <type_traits>
 
 #include "constraints/constraint.h"
 #include "core/error.h"
@@ -75,6 +76,7 @@ void Model::compile(const CompileOptions& options) {
   optimizer_ = make_optimizer(options.optimizer);
   auto& t = trainer();
   t.metrics.assign(n_out, {});
+  t.slots.clear();  // target buffers depend on the loss (class indices or dense targets)
   for (size_t o = 0; o < n_out; ++o) {
     const auto& list = options.metrics.empty() ? std::vector<Config>{} : options.metrics[options.metrics.size() == 1 ? 0 : o];
     for (const auto& m : list) t.metrics[o].push_back(make_metric(m, losses_[o].get()));
@@ -86,27 +88,60 @@ namespace {
 
 void pack_parameters(Model& m, Model::Trainer& t) {
   auto vars = m.all_variables();
-  std::vector<Variable*> trainable;
-  t.regularized.clear(), t.constrained.clear(), t.ranges.clear();
+  t.regularized.clear(), t.constrained.clear(), t.ranges.clear(), t.packed.clear();
   int64_t n = 0;
   for (Variable* v : vars) {
+    // Keras regularises and constrains the trainable weights only.
+    if (!v->trainable) continue;
     if (v->regularizer) t.regularized.push_back(v);
     if (v->constraint) t.constrained.push_back(v);
-    if (!v->trainable) continue;
-    trainable.push_back(v);
-    t.ranges.push_back({n, n + v->value.size()});
+    t.packed.push_back(v);
+    t.ranges.push_back({n, v->value.size()});  // offset and size of each variable in the packed arrays
     n += v->value.size();
   }
   t.params = Tensor::empty(Shape{std::max<int64_t>(n, 1)}, DType::Float32, t.backend);
   t.grads = Tensor::zeros(Shape{std::max<int64_t>(n, 1)}, DType::Float32, t.backend);
-  for (size_t i = 0; i < trainable.size(); ++i) {
-    Variable* v = trainable[i];
+  for (size_t i = 0; i < t.packed.size(); ++i) {
+    Variable* v = t.packed[i];
     Tensor view = t.params.slice_flat(t.ranges[i].first, v->value.shape());
     t.backend->copy(view.raw(), v->value.raw(), static_cast<size_t>(v->value.size()) * sizeof(float));
     v->value = view;
     v->grad = t.grads.slice_flat(t.ranges[i].first, v->value.shape());
   }
+  // The optimizer's state is per parameter: a different set of trainable weights starts it afresh.
+  if (t.packed_count >= 0 && t.packed_count != n && m.compiled()) m.optimizer().reset();
   t.packed_count = n;
+}
+
+// Packs the trainable weights unless they are still packed here. Another model sharing layers with this
+// one packs them into its own arrays when it trains; this model then takes them back.
+void ensure_packed(Model& m, Model::Trainer& t) {
+  bool valid = t.packed_count >= 0;
+  if (valid) {
+    auto vars = m.all_variables();
+    size_t k = 0;
+    for (Variable* v : vars) {
+      if (!v->trainable) continue;
+      if (k >= t.packed.size() || t.packed[k] != v || v->value.data() != t.params.data() + t.ranges[k].first) {
+        valid = false;
+        break;
+      }
+      ++k;
+    }
+    valid = valid && k == t.packed.size();
+  }
+  if (!valid) pack_parameters(m, t);
+}
+
+void check_sample_weights(const std::vector<Tensor>& sample_weight, const std::vector<Tensor>& y, int64_t n) {
+  if (sample_weight.size() > y.size())
+    throw ValueError("sample_weight has " + std::to_string(sample_weight.size()) + " arrays but the model has " +
+                     std::to_string(y.size()) + " output(s): pass one (samples,) array per output.");
+  for (size_t o = 0; o < sample_weight.size(); ++o)
+    if (sample_weight[o].defined() && sample_weight[o].size() != n)
+      throw ValueError("sample_weight" + (sample_weight.size() > 1 ? "[" + std::to_string(o) + "]" : std::string()) +
+                       " has " + std::to_string(sample_weight[o].size()) + " values, but there are " +
+                       std::to_string(n) + " samples: pass one weight per sample.");
 }
 
 std::string output_prefix(const Model& m, size_t o) {
@@ -181,6 +216,13 @@ void check_targets(const Model& m, const std::vector<LossPtr>& losses, const std
   }
 }
 
+// Class indices for a sparse loss: float targets must hold whole, finite numbers.
+void check_label(float v, int64_t row) {
+  if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 2147483647.0f)
+    throw ValueError("Target " + std::to_string(v) + " of sample " + std::to_string(row) +
+                     " is not a class index: a sparse loss takes whole numbers 0, 1, 2... as targets.");
+}
+
 // Rows [begin, begin+count) of `order` gathered from src into dst (host), as floats or int32.
 template <class Out>
 void gather(const Tensor& src, const std::vector<int64_t>& order, int64_t begin, int64_t count, std::vector<Out>& dst) {
@@ -191,6 +233,8 @@ void gather(const Tensor& src, const std::vector<int64_t>& order, int64_t begin,
     Out* d = dst.data() + r * cols;
     if (src.dtype() == DType::Float32) {
       const float* s = src.data() + row * cols;
+      if constexpr (std::is_same_v<Out, int32_t>)
+        for (int64_t c = 0; c < cols; ++c) check_label(s[c], row);
       for (int64_t c = 0; c < cols; ++c) d[c] = static_cast<Out>(s[c]);
     } else {
       const int32_t* s = src.int_data() + row * cols;
@@ -292,9 +336,10 @@ void update_metrics(Model::Trainer& t, ExecutionPlan& plan, int64_t count) {
     s.host_pred.resize(static_cast<size_t>(pred.size()));
     t.backend->copy_to_host(s.host_pred.data(), pred.raw(), s.host_pred.size() * sizeof(float));
     for (auto& metric : t.metrics[o])
+      // Keras 3 weights only `weighted_metrics` by sample and class weights; `metrics` are unweighted.
       metric->update(s.host_true.empty() ? nullptr : s.host_true.data(),
-                     s.host_labels.empty() ? nullptr : s.host_labels.data(), s.host_pred.data(),
-                     s.host_weights.data(), s.rows, s.cols);
+                     s.host_labels.empty() ? nullptr : s.host_labels.data(), s.host_pred.data(), nullptr, s.rows,
+                     s.cols);
   }
 }
 
@@ -325,21 +370,28 @@ Logs run_evaluation(Model& m, Model::Trainer& t, const std::vector<Tensor>& x, c
   std::vector<Mean> output_loss(y.size());
   int64_t steps = (n + batch_size - 1) / batch_size;
   Progbar bar(steps, verbose);
+  // Keys made once: a batch only updates values (no allocation per batch).
+  const std::string loss_key = prefix + "loss";
+  std::vector<std::string> loss_keys;
+  std::vector<std::vector<std::string>> metric_keys(t.metrics.size());
+  for (size_t o = 0; o < t.metrics.size(); ++o) {
+    loss_keys.push_back(prefix + output_prefix(m, o) + "loss");
+    for (auto& metric : t.metrics[o]) metric_keys[o].push_back(prefix + output_prefix(m, o) + metric->name());
+  }
   Logs logs;
+  StepResult r;
   for (int64_t b = 0; b < steps; ++b) {
     int64_t begin = b * batch_size, count = std::min<int64_t>(batch_size, n - begin);
     ExecutionPlan& plan = t.plan(m, count);
     load_batch(m, t, plan, x, &y, weights.data(), order, begin, count, losses);
-    StepResult r;
     run_step(m, t, plan, count, losses, loss_weights, false, r);
     loss.add(r.loss, static_cast<double>(count));
     for (size_t o = 0; o < y.size(); ++o) output_loss[o].add(r.output_losses[o], static_cast<double>(count));
     update_metrics(t, plan, count);
-    logs.clear();
-    logs[prefix + "loss"] = loss.result();
+    logs[loss_key] = loss.result();
     for (size_t o = 0; o < t.metrics.size(); ++o) {
-      if (y.size() > 1) logs[prefix + output_prefix(m, o) + "loss"] = output_loss[o].result();
-      for (auto& metric : t.metrics[o]) logs[prefix + output_prefix(m, o) + metric->name()] = metric->result();
+      if (y.size() > 1) logs[loss_keys[o]] = output_loss[o].result();
+      for (size_t k = 0; k < t.metrics[o].size(); ++k) logs[metric_keys[o][k]] = t.metrics[o][k]->result();
     }
     bar.update(b + 1, logs, b + 1 == steps);
   }
@@ -354,7 +406,8 @@ Logs Model::evaluate(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
   check_inputs(*this, x);
   check_targets(*this, losses_, x, y);
   if (options.batch_size < 1) throw ValueError("batch_size must be at least 1.");
-  if (trainer_->packed_count < 0) pack_parameters(*this, *trainer_);
+  check_sample_weights(options.sample_weight, y, x[0].rows());
+  ensure_packed(*this, *trainer_);
   return run_evaluation(*this, *trainer_, x, y, options.sample_weight, options.batch_size, options.verbose, losses_,
                         loss_weights_, "");
 }
@@ -416,7 +469,8 @@ Logs Model::train_on_batch(const std::vector<Tensor>& x, const std::vector<Tenso
   check_inputs(*this, x);
   check_targets(*this, losses_, x, y);
   auto& t = *trainer_;
-  if (t.packed_count < 0) pack_parameters(*this, t);
+  check_sample_weights(sample_weight, y, x[0].rows());
+  ensure_packed(*this, t);
   const int64_t n = x[0].rows();
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
@@ -424,8 +478,7 @@ Logs Model::train_on_batch(const std::vector<Tensor>& x, const std::vector<Tenso
   for (size_t o = 0; o < sample_weight.size() && o < y.size(); ++o) weights[o] = sample_weight[o].to_vector();
   ExecutionPlan& plan = t.plan(*this, n);
   load_batch(*this, t, plan, x, &y, weights.data(), order, 0, n, losses_);
-  for (auto& list : t.metrics)
-    for (auto& metric : list) metric->reset();
+  // Like Keras, metrics accumulate over train_on_batch calls until reset_metrics().
   StepResult r;
   run_step(*this, t, plan, n, losses_, loss_weights_, true, r);
   // Metrics of train_on_batch are computed on the outputs before the update, as Keras reports them.
@@ -436,6 +489,12 @@ Logs Model::train_on_batch(const std::vector<Tensor>& x, const std::vector<Tenso
     for (auto& metric : t.metrics[o]) logs[output_prefix(*this, o) + metric->name()] = metric->result();
   }
   return logs;
+}
+
+void Model::reset_metrics() {
+  if (!trainer_) return;
+  for (auto& list : trainer_->metrics)
+    for (auto& metric : list) metric->reset();
 }
 
 // ------------------------------------------------------------------------------------------------ fit
@@ -451,32 +510,36 @@ History Model::fit(const std::vector<Tensor>& x_all, const std::vector<Tensor>& 
     throw ValueError("validation_split must be in [0, 1), got " + std::to_string(options.validation_split) + ".");
   auto& t = *trainer_;
   if (options.seed && *options.seed != t.seed) t.seed = *options.seed, t.plans.clear(), t.slots.clear();
-  if (t.packed_count < 0) pack_parameters(*this, t);
+  ensure_packed(*this, t);
   stop_requested_ = false;
 
-  // Keras's validation_split takes the last samples, before any shuffling.
-  std::vector<Tensor> x = x_all, y = y_all, x_val, y_val, w_val;
+  check_sample_weights(options.sample_weight, y_all, x_all[0].rows());
+  // Keras: validation_data wins over validation_split; a split takes the last samples (with their sample
+  // weights), before any shuffling, at floor(n * (1 - split)).
+  std::vector<Tensor> x = x_all, y = y_all, sw = options.sample_weight, x_val, y_val, w_val;
   int64_t n = x_all[0].rows();
-  if (options.validation_split > 0) {
-    int64_t n_val = static_cast<int64_t>(std::floor(static_cast<double>(n) * options.validation_split));
-    if (n_val < 1 || n_val >= n) throw ValueError("validation_split leaves no training or no validation samples.");
-    for (auto& a : x) x_val.push_back(a.slice_rows(n - n_val, n)), a = a.slice_rows(0, n - n_val);
-    for (auto& a : y) y_val.push_back(a.slice_rows(n - n_val, n)), a = a.slice_rows(0, n - n_val);
-    n -= n_val;
-  } else if (options.validation_data) {
+  if (options.validation_data) {
     x_val = options.validation_data->first, y_val = options.validation_data->second;
     check_inputs(*this, x_val);
     check_targets(*this, losses_, x_val, y_val);
+  } else if (options.validation_split > 0) {
+    int64_t split_at = static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - options.validation_split)));
+    if (split_at < 1 || split_at >= n)
+      throw ValueError("validation_split=" + std::to_string(options.validation_split) + " leaves " +
+                       (split_at < 1 ? "no training samples" : "no validation samples") + " out of " +
+                       std::to_string(n) + ". Use a split between 0 and 1 that keeps both non-empty.");
+    auto split = [&](std::vector<Tensor>& all, std::vector<Tensor>& val) {
+      for (auto& a : all)
+        if (a.defined()) val.push_back(a.slice_rows(split_at, n)), a = a.slice_rows(0, split_at);
+    };
+    split(x, x_val), split(y, y_val), split(sw, w_val);
+    n = split_at;
   }
 
   // Per-sample weights: sample_weight times class_weight (by integer label or one-hot argmax).
   std::vector<std::vector<float>> weights(y.size());
-  for (size_t o = 0; o < options.sample_weight.size() && o < y.size(); ++o) {
-    if (options.sample_weight[o].size() != x_all[0].rows())
-      throw ValueError("sample_weight must hold one weight per sample (" + std::to_string(x_all[0].rows()) + ").");
-    weights[o] = options.sample_weight[o].to_vector();
-    weights[o].resize(static_cast<size_t>(n));
-  }
+  for (size_t o = 0; o < sw.size() && o < y.size(); ++o)
+    if (sw[o].defined()) weights[o] = sw[o].to_vector();
   if (!options.class_weight.empty()) {
     if (y.size() != 1) throw ValueError("class_weight is only supported for models with one output.");
     if (weights[0].empty()) weights[0].assign(static_cast<size_t>(n), 1.0f);
@@ -522,7 +585,6 @@ History Model::fit(const std::vector<Tensor>& x_all, const std::vector<Tensor>& 
     Mean loss;
     std::vector<Mean> output_loss(y.size());
     Progbar bar(steps, options.verbose);
-    auto start = std::chrono::steady_clock::now();
     int64_t seen = 0;
     Logs logs;
     for (int64_t b = 0; b < steps && !stop_requested_; ++b) {
@@ -550,17 +612,16 @@ History Model::fit(const std::vector<Tensor>& x_all, const std::vector<Tensor>& 
       for (auto& cb : options.callbacks) cb->on_train_batch_end(static_cast<int>(b), logs);
       bar.update(b + 1, logs, false);
     }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     epoch_logs = logs;
-    if (!x_val.empty() && !stop_requested_) {
+    if (!x_val.empty()) {  // Keras validates even in an epoch a callback stopped
       for (auto& cb : options.callbacks) cb->on_test_begin(empty);
       Logs val = run_evaluation(*this, t, x_val, y_val, w_val, options.batch_size, 0, losses_, loss_weights_, "val_");
       for (auto& cb : options.callbacks) cb->on_test_end(val);
       epoch_logs.insert(val.begin(), val.end());
     }
-    bar.update(seen == n ? steps : (seen + options.batch_size - 1) / options.batch_size, epoch_logs, true);
-    epoch_logs["samples_per_sec"] = seconds > 0 ? static_cast<double>(seen) / seconds : 0.0;
     for (auto& cb : options.callbacks) cb->on_epoch_end(epoch, epoch_logs);
+    // After the callbacks, as Keras's progress bar: it shows what they added (learning_rate).
+    bar.update(seen == n ? steps : (seen + options.batch_size - 1) / options.batch_size, epoch_logs, true);
     history.epoch.push_back(epoch);
     for (const auto& [k, v] : epoch_logs) history.history[k].push_back(v);
   }

@@ -17,7 +17,8 @@ struct Model::Trainer {
 
   // Trainable parameters and their gradients packed into one array each (optimizer: one fused loop).
   Tensor params, grads;
-  std::vector<std::pair<int64_t, int64_t>> ranges;
+  std::vector<std::pair<int64_t, int64_t>> ranges;  // (offset, size) of each packed variable
+  std::vector<Variable*> packed;
   std::vector<Variable*> regularized, constrained;
   int64_t packed_count = -1;
 

@@ -310,6 +310,100 @@ class TestModel : public QObject {
     QCOMPARE(again.epoch.size(), size_t(1));
   }
 
+  void clipnorm_bounds_each_variable_step() {
+    // SGD with learning rate 1: each variable moves by its clipped gradient, so by at most clipnorm.
+    set_random_seed(12);
+    Sequential m;
+    m.add(Input(Shape{5}));
+    m.add(Dense(4, "tanh"));
+    m.add(Dense(3, "softmax"));
+    m.compile({{"class_name", "SGD"}, {"config", {{"learning_rate", 1.0}, {"clipnorm", 0.01}}}}, "sparse_categorical_crossentropy");
+    Tensor x = random_tensor(Shape{32, 5}, 1, 3.0f);
+    Tensor y = argmax_labels(x, 3);
+    auto before = m.get_weights();
+    m.train_on_batch(x, y);
+    auto after = m.get_weights();
+    for (size_t v = 0; v < before.size(); ++v) {
+      auto a = before[v].to_vector(), b = after[v].to_vector();
+      double sq = 0;
+      for (size_t k = 0; k < a.size(); ++k) sq += double(a[k] - b[k]) * (a[k] - b[k]);
+      QVERIFY2(std::sqrt(sq) <= 0.0100001, std::to_string(std::sqrt(sq)).c_str());
+      QVERIFY(sq > 0);
+    }
+  }
+
+  void models_sharing_layers_both_train() {
+    set_random_seed(13);
+    LayerHandle encoder = Dense(4, "tanh");
+    auto xa = Input(Shape{3});
+    Model a({xa}, {encoder(xa)});
+    auto xb = Input(Shape{3});
+    Model b({xb}, {Dense(2)(encoder(xb))});
+    a.compile(sgd(0.1), "mse");
+    b.compile(sgd(0.1), "mse");
+    Tensor x = random_tensor(Shape{16, 3}, 2);
+    a.fit(x, random_tensor(Shape{16, 4}, 3), {.epochs = 1, .verbose = 0});
+    b.fit(x, random_tensor(Shape{16, 2}, 4), {.epochs = 1, .verbose = 0});
+    auto kernel = encoder->variables()[0].value.to_vector();
+    a.fit(x, random_tensor(Shape{16, 4}, 3), {.epochs = 1, .verbose = 0});  // must still move the shared kernel
+    QVERIFY(encoder->variables()[0].value.to_vector() != kernel);
+  }
+
+  void keras_fit_rules() {
+    set_random_seed(14);
+    auto build = [] {
+      auto m = std::make_shared<Sequential>();
+      m->add(Input(Shape{4}));
+      m->add(Dense(3, "softmax"));
+      m->compile(sgd(0.1), "sparse_categorical_crossentropy", {"accuracy"});
+      return m;
+    };
+    Tensor x = random_tensor(Shape{10, 4}, 1);
+    Tensor y = argmax_labels(x, 3);
+    auto m = build();
+    // Wrong sample_weight lengths are refused on every path.
+    Tensor w2 = Tensor::from_vector(Shape{2}, std::vector<float>{1, 1});
+    QVERIFY_THROWS_EXCEPTION(ValueError, m->evaluate({x}, {y}, {.verbose = 0, .sample_weight = {w2}}));
+    QVERIFY_THROWS_EXCEPTION(ValueError, m->train_on_batch({x}, {y}, {w2}));
+    QVERIFY_THROWS_EXCEPTION(ValueError, m->fit({x}, {y}, {.verbose = 0, .sample_weight = {w2}}));
+    // validation_data wins over validation_split; the split is floor(n * (1 - split)) = 7 of 10.
+    int batches = 0;
+    auto count = LambdaCallback({.on_batch_end = [&](int, const Logs&) { ++batches; }});
+    m->fit(x, y, {.epochs = 1, .batch_size = 1, .verbose = 0, .validation_split = 0.25, .callbacks = {count}});
+    QCOMPARE(batches, 7);
+    batches = 0;
+    m->fit(x, y, {.epochs = 1, .batch_size = 1, .verbose = 0, .validation_split = 0.25,
+                  .validation_data = std::pair{std::vector{x}, std::vector{y}}, .callbacks = {count}});
+    QCOMPARE(batches, 10);
+    // Recompiling with another kind of loss works.
+    m->compile(sgd(0.1), "categorical_crossentropy", {"accuracy"});
+    m->fit(x, data::to_categorical(y, 3), {.epochs = 1, .verbose = 0});
+    // Float targets for a sparse loss must be whole numbers.
+    m->compile(sgd(0.1), "sparse_categorical_crossentropy");
+    QVERIFY_THROWS_EXCEPTION(ValueError, m->fit(x, Tensor::from_vector(Shape{10}, std::vector<float>(10, 0.5f)), {.verbose = 0}));
+    // EarlyStopping restores the best weights even when every epoch ran.
+    m = build();
+    auto h = m->fit(x, y, {.epochs = 3, .verbose = 0, .callbacks = {EarlyStopping({.monitor = "loss", .patience = 5, .restore_best_weights = true})}});
+    QCOMPARE(h.epoch.size(), size_t(3));
+    // pop() down to nothing unbuilds a Sequential.
+    Sequential s;
+    s.add(Dense(4, {{"input_dim", 3}}));
+    s.pop();
+    QVERIFY(s.outputs().empty());
+    QVERIFY(!QString::fromStdString(s.summary()).contains("dense"));
+  }
+
+  void shared_layer_is_one_summary_row() {
+    set_random_seed(15);
+    auto a = Input(Shape{6}, "a"), b = Input(Shape{6}, "b");
+    LayerHandle shared = make("Dense", {{"units", 5}, {"name", "shared"}});
+    auto out = make("Add", {{"name", "sum"}})({shared(a), shared(b)});
+    Model m({a, b}, {out});
+    QString s = QString::fromStdString(m.summary());
+    QCOMPARE(s.count("shared (Dense)"), 1);
+    QVERIFY2(s.contains("a[0][0], b[0][0]") && s.contains("shared[0][0], shared[1][0]"), qPrintable(s));
+  }
+
   void steady_training_step_allocates_nothing() {
     auto allocations_for = [](int64_t samples) {
       set_random_seed(9);
@@ -322,10 +416,10 @@ class TestModel : public QObject {
       Tensor x = random_tensor(Shape{samples, 10}, 2);
       Tensor y = argmax_labels(x, 4);
       long long start = g_allocations;
-      m.fit(x, y, {.epochs = 1, .batch_size = 16, .verbose = 0});
+      m.fit(x, y, {.epochs = 1, .batch_size = 16, .verbose = 0, .validation_split = 0.5});
       return g_allocations - start;
     };
-    long long ten_steps = allocations_for(160), forty_steps = allocations_for(640);
+    long long ten_steps = allocations_for(320), forty_steps = allocations_for(1280);  // half of it validates
     QVERIFY2(ten_steps == forty_steps,
              ("30 more steps made " + std::to_string(forty_steps - ten_steps) + " more allocations").c_str());
   }

@@ -2,16 +2,21 @@
 // the batch size as Keras 3 does for every activity regularizer (Layer.__call__).
 // https://keras.io/api/layers/regularization_layers/activity_regularization/
 #include "layers/layer.h"
+#include "regularizers/regularizer.h"
 
 namespace cornu {
 
 namespace {
 
+// Scratch slot: the activity gradient d(penalty / batch)/dx, summed apart before it joins dx.
+enum Slot { kActivityGrad };
+
 class ActivityRegularization final : public Layer {
  public:
+  // The penalty is Keras's L1L2 regularizer (as Keras builds it), the one Dense's activity_regularizer uses.
   explicit ActivityRegularization(Config config) : Layer("ActivityRegularization", std::move(config)) {
-    l1_ = param("l1").get<float>();
-    l2_ = param("l2").get<float>();
+    regularizer_ = make_regularizer(
+        Config{{"class_name", "L1L2"}, {"config", {{"l1", param("l1")}, {"l2", param("l2")}}}});
   }
 
   Shapes compute_output_shape(const Shapes& inputs) const override {
@@ -23,9 +28,7 @@ class ActivityRegularization final : public Layer {
     Backend& b = ctx.backend();
     const int64_t n = x[0]->size();
     b.copy(y[0]->data(), x[0]->data(), static_cast<size_t>(n) * sizeof(float));
-    double penalty = 0;
-    if (l1_ != 0.0f) penalty += l1_ * b.sum_abs(x[0]->data(), n);
-    if (l2_ != 0.0f) penalty += l2_ * b.sum_squares(x[0]->data(), n);
+    const double penalty = regularizer_->penalty(b, x[0]->data(), n);
     if (penalty != 0) ctx.add_loss(penalty / static_cast<double>(batch_size(*x[0])));
   }
 
@@ -36,15 +39,17 @@ class ActivityRegularization final : public Layer {
     Backend& b = ctx.backend();
     const int64_t n = x[0]->size();
     b.axpy(n, 1.0f, dy[0]->data(), dx[0]->data());
-    const float inv_batch = 1.0f / static_cast<float>(batch_size(*x[0]));
-    if (l1_ != 0.0f || l2_ != 0.0f)
-      b.add_l1_l2_gradient(x[0]->data(), dx[0]->data(), n, l1_ * inv_batch, l2_ * inv_batch);
+    if (regularizer_->l1 == 0.0f && regularizer_->l2 == 0.0f) return;
+    float* g = ctx.scratch(kActivityGrad, x[0]->shape()).data();
+    b.fill(g, n, 0.0f);
+    regularizer_->add_gradient(b, x[0]->data(), g, n);
+    b.axpy(n, 1.0f / static_cast<float>(batch_size(*x[0])), g, dx[0]->data());
   }
 
  private:
   static int64_t batch_size(const Tensor& t) { return t.shape().rank() ? t.shape()[0] : 1; }
 
-  float l1_ = 0.0f, l2_ = 0.0f;
+  RegularizerPtr regularizer_;
 };
 
 }  // namespace

@@ -61,7 +61,7 @@ class Dot final : public Layer {
       m[i] = x[static_cast<size_t>(i)]->data();
       if (o.transposed) {
         float* c = slot(ctx, i, kCanonical, o.R * o.K);
-        ctx.backend().permute(m[i], c, x[static_cast<size_t>(i)]->shape().dims(), {0, 2, 1}, false);
+        ctx.backend().permute(m[i], c, x[static_cast<size_t>(i)]->shape().dims(), kSwapLastTwo, false);
         m[i] = c;
       }
       if (normalize_) m[i] = l2_normalize(ctx, i, m[i], o.R, o.K);
@@ -104,7 +104,9 @@ class Dot final : public Layer {
         l2_normalize_backward(ctx, i, grad, target, o[i].R, o[i].K);
         grad = target;
       }
-      if (o[i].transposed) be.permute(grad, d->data(), {batch, o[i].rows, o[i].K}, {0, 2, 1}, true);
+      if (!o[i].transposed) continue;
+      canonical_dims_[0] = batch, canonical_dims_[1] = o[i].rows, canonical_dims_[2] = o[i].K;
+      be.permute(grad, d->data(), canonical_dims_, kSwapLastTwo, true);
     }
   }
 
@@ -131,8 +133,12 @@ class Dot final : public Layer {
     return o;
   }
 
+  // The slot's shape (size) is kept in slot_shapes_ and updated in place, so that no Shape is built per step.
   float* slot(Context& ctx, int input, Slot which, int64_t size) const {
-    return ctx.scratch(input * kSlotsPerInput + which, Shape{size}).data();
+    Shape& shape = slot_shapes_[input][which];
+    if (shape.rank() == 1) shape[0] = size;
+    else shape = Shape{size};
+    return ctx.scratch(input * kSlotsPerInput + which, shape).data();
   }
 
   // n = p / max(||p||, eps) row by row, as Keras's ops.normalize: p * rsqrt(max(sum p², eps²)).
@@ -168,8 +174,11 @@ class Dot final : public Layer {
     scale_rows(b, temp, inv, grad_p, R, K, 1.0f, 1.0f);
   }
 
+  inline static const std::vector<int> kSwapLastTwo{0, 2, 1};
   int axes_[2] = {-1, -1};
   bool normalize_ = false;
+  mutable Shape slot_shapes_[2][kSlotsPerInput];
+  std::vector<int64_t> canonical_dims_ = std::vector<int64_t>(3);  // (batch, rows, K) of a transposed input
 };
 
 }  // namespace

@@ -17,20 +17,23 @@ namespace {
 // max(x, 0) and min(x, 0) as the backend's Relu (a = negative_slope, b = max_value, < 0 for none).
 constexpr UnaryParams kPositivePart{0.0f, -1.0f, 0.0f};
 constexpr UnaryParams kNegativePart{1.0f, 0.0f, 0.0f};
-// Scratch slots: A, min(x, 0) and a product (shape of x) are kept from forward for backward; alpha's
-// partial broadcasts and partial sums ping-pong between two slots each.
-enum Slot { kAlphaFull, kNegative, kProduct, kExpand, kReduce = kExpand + 2 };
+// Scratch slots: A, min(x, 0) and a product (shape of x) are kept from forward for backward; then one
+// slot per partial broadcast of alpha, and one per partial sum of its gradient (see expand_slot).
+enum Slot { kAlphaFull, kNegative, kProduct, kFirstPartial };
 
 class PReLU final : public Layer {
  public:
   explicit PReLU(Config config) : Layer("PReLU", std::move(config)) {
     if (params_["shared_axes"].is_number()) params_["shared_axes"] = Config::array({params_["shared_axes"]});
+    const Config& axes = param("shared_axes");
+    if (!axes.is_null()) shared_axes_ = axes.get<std::vector<int>>();
+    std::sort(shared_axes_.begin(), shared_axes_.end());
   }
 
   Shapes compute_output_shape(const Shapes& inputs) const override {
     expect_inputs(name(), inputs, 1, 1);
     expect_rank(name(), inputs[0], 2, -1);
-    for (int axis : shared_axes())
+    for (int axis : shared_axes_)
       if (axis < 1 || axis >= inputs[0].rank())
         throw ShapeError("PReLU layer '" + name() + "' shares alpha along axis " + std::to_string(axis) +
                          ", but its input " + inputs[0].to_string() + " has axes 1 to " +
@@ -41,15 +44,17 @@ class PReLU final : public Layer {
   void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
     Backend& be = ctx.backend();
     const Tensor& in = *x[0];
-    // Copies of the handles: a later scratch() call may move the slots.
-    Tensor alpha_full = ctx.scratch(kAlphaFull, in.shape());
-    Tensor negative = ctx.scratch(kNegative, in.shape());
-    Tensor product = ctx.scratch(kProduct, in.shape());
-    expand_alpha(ctx, alpha_full);
-    be.unary(UnaryOp::Relu, in.data(), negative.data(), in.size(), kNegativePart);
-    be.binary(BinaryOp::Mul, alpha_full.data(), negative.data(), product.data(), in.size());
-    be.unary(UnaryOp::Relu, in.data(), y[0]->data(), in.size(), kPositivePart);
-    be.axpy(in.size(), 1.0f, product.data(), y[0]->data());
+    const int64_t n = in.size();
+    plan_for(in.shape());
+    // Raw pointers: a later scratch() call may move the slots, not their memory.
+    float* alpha_full = ctx.scratch(kAlphaFull, in.shape()).data();
+    float* negative = ctx.scratch(kNegative, in.shape()).data();
+    float* product = ctx.scratch(kProduct, in.shape()).data();
+    expand_alpha(ctx, alpha_full, in.rows(), in.cols());
+    be.unary(UnaryOp::Relu, in.data(), negative, n, kNegativePart);
+    be.binary(BinaryOp::Mul, alpha_full, negative, product, n);
+    be.unary(UnaryOp::Relu, in.data(), y[0]->data(), n, kPositivePart);
+    be.axpy(n, 1.0f, product, y[0]->data());
   }
 
   // dx += dy * (x > 0 ? 1 : A); d alpha += dy * min(x, 0) summed over the batch and the shared axes.
@@ -59,26 +64,26 @@ class PReLU final : public Layer {
     Backend& be = ctx.backend();
     const Tensor& in = *x[0];
     const int64_t n = in.size();
-    // Copies of the handles: a later scratch() call may move the slots.
-    Tensor alpha_full = ctx.scratch(kAlphaFull, in.shape());
-    Tensor negative = ctx.scratch(kNegative, in.shape());
-    Tensor product = ctx.scratch(kProduct, in.shape());
+    plan_for(in.shape());
+    const float* alpha_full = ctx.scratch(kAlphaFull, in.shape()).data();
+    const float* negative = ctx.scratch(kNegative, in.shape()).data();
+    float* product = ctx.scratch(kProduct, in.shape()).data();
     if (dx[0]) {
       be.unary_backward(UnaryOp::Relu, in.data(), nullptr, dy[0]->data(), dx[0]->data(), n, kPositivePart);
-      be.binary(BinaryOp::Mul, dy[0]->data(), alpha_full.data(), product.data(), n);
-      be.unary_backward(UnaryOp::Relu, in.data(), nullptr, product.data(), dx[0]->data(), n, kNegativePart);
+      be.binary(BinaryOp::Mul, dy[0]->data(), alpha_full, product, n);
+      be.unary_backward(UnaryOp::Relu, in.data(), nullptr, product, dx[0]->data(), n, kNegativePart);
     }
     Variable& alpha = variables()[0];
     if (!alpha.trainable) return;
-    be.binary(BinaryOp::Mul, dy[0]->data(), negative.data(), product.data(), n);
-    if (shared_axes().empty()) be.sum_rows(product.data(), alpha.grad.data(), in.rows(), in.cols(), 1.0f);
-    else reduce_to_alpha(ctx, product, in.shape());
+    be.binary(BinaryOp::Mul, dy[0]->data(), negative, product, n);
+    if (shared_axes_.empty()) be.sum_rows(product, alpha.grad.data(), in.rows(), in.cols(), 1.0f);
+    else reduce_to_alpha(ctx, product, in.rows(), in.cols());
   }
 
  protected:
   void build_weights(const Shapes& inputs, uint64_t seed_key) override {
     std::vector<int64_t> alpha_dims = inputs[0].without_batch().dims();
-    for (int axis : shared_axes()) alpha_dims[static_cast<size_t>(axis - 1)] = 1;
+    for (int axis : shared_axes_) alpha_dims[static_cast<size_t>(axis - 1)] = 1;
     for (int64_t d : alpha_dims)
       if (d < 0)
         throw ShapeError("PReLU layer '" + name() + "' needs every non-shared input dimension to be known, got " +
@@ -88,65 +93,82 @@ class PReLU final : public Layer {
   }
 
  private:
-  std::vector<int> shared_axes() const {
-    const Config& axes = param("shared_axes");
-    return axes.is_null() ? std::vector<int>{} : axes.get<std::vector<int>>();
-  }
-
   // Sample dims seen as (outer, d, inner) around sample axis `axis`.
-  struct Block {
-    int64_t outer = 1, d = 1, inner = 1;
-  };
+  struct Block { int64_t outer = 1, d = 1, inner = 1; };
   static Block block(const std::vector<int64_t>& dims, int axis) {
     Block b;
     for (int i = 0; i < static_cast<int>(dims.size()); ++i) (i < axis ? b.outer : i == axis ? b.d : b.inner) *= dims[i];
     return b;
   }
+  // One broadcast (or sum) along a shared axis: the partial result's shape, the block it reads and the
+  // axis's size after the step.
+  struct PartialStep { Shape shape; Block from; int64_t to_d; };
 
-  // A = alpha broadcast to `full`'s shape: shared axes innermost first, then the batch.
-  void expand_alpha(Context& ctx, Tensor& full) {
-    Backend& be = ctx.backend();
-    const Tensor& alpha = variables()[0].value;
-    std::vector<int64_t> dims = alpha.shape().dims();
-    const std::vector<int64_t> sample = full.shape().without_batch().dims();
-    const float* src = alpha.data();
-    std::vector<int> axes = shared_axes();
-    std::sort(axes.rbegin(), axes.rend());
-    for (size_t k = 0; k < axes.size(); ++k) {
-      int a = axes[k] - 1;
-      Block from = block(dims, a);
-      dims[static_cast<size_t>(a)] = sample[static_cast<size_t>(a)];
-      Tensor dst = ctx.scratch(kExpand + static_cast<int>(k % 2), Shape(dims));
-      for (int64_t o = 0; o < from.outer; ++o)  // each (1, inner) slab repeated d times
-        be.copy_block(src + o * from.inner, 0, dst.data() + o * dims[static_cast<size_t>(a)] * from.inner, from.inner,
-                      dims[static_cast<size_t>(a)], from.inner, false);
-      src = dst.data();
+  // The partial shapes for samples of `in`'s shape, computed when that sample shape is first seen (shared
+  // axes may be None at build time), so that the steps build no Shape.
+  void plan_for(const Shape& in) {
+    const std::vector<int64_t>& dims = in.dims();
+    if (dims.size() == sample_.size() + 1 && std::equal(sample_.begin(), sample_.end(), dims.begin() + 1)) return;
+    sample_.assign(dims.begin() + 1, dims.end());
+    sample_shape_ = Shape(sample_);
+    expand_.clear(), reduce_.clear();
+    std::vector<int64_t> partial = variables()[0].value.shape().dims();
+    for (auto a = shared_axes_.rbegin(); a != shared_axes_.rend(); ++a) {  // innermost first
+      const auto k = static_cast<size_t>(*a - 1);
+      Block from = block(partial, *a - 1);
+      partial[k] = sample_[k];
+      expand_.push_back({Shape(partial), from, partial[k]});
     }
-    be.copy_block(src, 0, full.data(), full.cols(), full.rows(), full.cols(), false);
+    partial = sample_;
+    for (int a : shared_axes_) {  // outermost first
+      const auto k = static_cast<size_t>(a - 1);
+      Block from = block(partial, a - 1);
+      partial[k] = 1;
+      reduce_.push_back({Shape(partial), from, 1});
+    }
   }
 
-  // alpha.grad += g summed over the batch, then over each shared axis (outermost first).
-  void reduce_to_alpha(Context& ctx, const Tensor& g, const Shape& shape) {
+  // A distinct slot per partial result, so that each keeps its shape from step to step.
+  int expand_slot(size_t k) const { return kFirstPartial + static_cast<int>(k); }
+  int reduce_slot(size_t k) const { return expand_slot(shared_axes_.size() + k); }
+
+  // A = alpha broadcast to (rows, cols): shared axes innermost first, then the batch.
+  void expand_alpha(Context& ctx, float* full, int64_t rows, int64_t cols) {
     Backend& be = ctx.backend();
-    std::vector<int64_t> dims = shape.without_batch().dims();
-    Tensor sum = ctx.scratch(kReduce, Shape(dims));
-    be.fill(sum.data(), sum.size(), 0.0f);  // scratch memory is uninitialised: beta = 0 could keep a NaN
-    be.sum_rows(g.data(), sum.data(), shape[0], shape.sample_size(), 1.0f);
-    std::vector<int> axes = shared_axes();
-    std::sort(axes.begin(), axes.end());
-    for (size_t k = 0; k < axes.size(); ++k) {
-      int a = axes[k] - 1;
-      Block from = block(dims, a);
-      dims[static_cast<size_t>(a)] = 1;
-      Tensor next = ctx.scratch(kReduce + 1 + static_cast<int>(k % 2), Shape(dims));
-      be.fill(next.data(), next.size(), 0.0f);
-      for (int64_t o = 0; o < from.outer; ++o)
-        be.sum_rows(sum.data() + o * from.d * from.inner, next.data() + o * from.inner, from.d, from.inner, 1.0f);
+    const float* src = variables()[0].value.data();
+    for (size_t k = 0; k < expand_.size(); ++k) {
+      const PartialStep& step = expand_[k];
+      float* dst = ctx.scratch(expand_slot(k), step.shape).data();
+      for (int64_t o = 0; o < step.from.outer; ++o)  // each (1, inner) slab repeated to_d times
+        be.copy_block(src + o * step.from.inner, 0, dst + o * step.to_d * step.from.inner, step.from.inner, step.to_d,
+                      step.from.inner, false);
+      src = dst;
+    }
+    be.copy_block(src, 0, full, cols, rows, cols, false);
+  }
+
+  // alpha.grad += g (rows, cols) summed over the batch, then over each shared axis (outermost first).
+  void reduce_to_alpha(Context& ctx, const float* g, int64_t rows, int64_t cols) {
+    Backend& be = ctx.backend();
+    float* sum = ctx.scratch(reduce_slot(0), sample_shape_).data();
+    be.fill(sum, cols, 0.0f);  // scratch memory is uninitialised: beta = 0 could keep a NaN
+    be.sum_rows(g, sum, rows, cols, 1.0f);
+    for (size_t k = 0; k < reduce_.size(); ++k) {
+      const PartialStep& step = reduce_[k];
+      float* next = ctx.scratch(reduce_slot(k + 1), step.shape).data();
+      be.fill(next, step.from.outer * step.from.inner, 0.0f);
+      for (int64_t o = 0; o < step.from.outer; ++o)
+        be.sum_rows(sum + o * step.from.d * step.from.inner, next + o * step.from.inner, step.from.d, step.from.inner,
+                    1.0f);
       sum = next;
     }
-    Variable& alpha = variables()[0];
-    be.axpy(alpha.grad.size(), 1.0f, sum.data(), alpha.grad.data());
+    be.axpy(variables()[0].grad.size(), 1.0f, sum, variables()[0].grad.data());
   }
+
+  std::vector<int> shared_axes_;  // sorted, 1 = the first axis after the batch
+  std::vector<int64_t> sample_;   // the sample dims the plan below was made for
+  Shape sample_shape_;
+  std::vector<PartialStep> expand_, reduce_;
 };
 
 }  // namespace

@@ -32,12 +32,14 @@ class Softmax final : public Layer {
       be.softmax(x[0]->data(), y[0]->data(), s.outer, s.axis);
       return;
     }
-    // Handles copied out of the scratch slots (a later scratch() call may move them).
-    Tensor xt = ctx.scratch(0, Shape{s.outer, s.inner, s.axis});
-    Tensor yt = ctx.scratch(1, Shape{s.outer, s.inner, s.axis});
-    be.permute(x[0]->data(), xt.data(), {s.outer, s.axis, s.inner}, {0, 2, 1}, false);
-    be.softmax(xt.data(), yt.data(), s.outer * s.inner, s.axis);
-    be.permute(yt.data(), y[0]->data(), {s.outer, s.inner, s.axis}, {0, 2, 1}, false);
+    // Raw pointers, not Tensor handles: a later scratch() call may move the slots, not their memory. The
+    // scratch has x's shape; only its size matters, so no Shape is built per step.
+    float* xt = ctx.scratch(0, x[0]->shape()).data();
+    float* yt = ctx.scratch(1, x[0]->shape()).data();
+    set_layouts(s);
+    be.permute(x[0]->data(), xt, split_dims_, kSwapLastTwo, false);
+    be.softmax(xt, yt, s.outer * s.inner, s.axis);
+    be.permute(yt, y[0]->data(), moved_dims_, kSwapLastTwo, false);
   }
 
   // dx += y * (dy - sum(dy * y)) along the axis.
@@ -50,15 +52,16 @@ class Softmax final : public Layer {
       be.softmax_backward(y[0]->data(), dy[0]->data(), dx[0]->data(), s.outer, s.axis);
       return;
     }
-    Shape moved{s.outer, s.inner, s.axis};
-    Tensor yt = ctx.scratch(1, moved);
-    Tensor dyt = ctx.scratch(2, moved);
-    Tensor dxt = ctx.scratch(3, moved);
-    be.permute(y[0]->data(), yt.data(), {s.outer, s.axis, s.inner}, {0, 2, 1}, false);
-    be.permute(dy[0]->data(), dyt.data(), {s.outer, s.axis, s.inner}, {0, 2, 1}, false);
-    be.fill(dxt.data(), dxt.size(), 0.0f);
-    be.softmax_backward(yt.data(), dyt.data(), dxt.data(), s.outer * s.inner, s.axis);
-    be.permute(dxt.data(), dx[0]->data(), {s.outer, s.inner, s.axis}, {0, 2, 1}, true);
+    const Shape& shape = x[0]->shape();
+    float* yt = ctx.scratch(1, shape).data();
+    float* dyt = ctx.scratch(2, shape).data();
+    float* dxt = ctx.scratch(3, shape).data();
+    set_layouts(s);
+    be.permute(y[0]->data(), yt, split_dims_, kSwapLastTwo, false);
+    be.permute(dy[0]->data(), dyt, split_dims_, kSwapLastTwo, false);
+    be.fill(dxt, shape.size(), 0.0f);
+    be.softmax_backward(yt, dyt, dxt, s.outer * s.inner, s.axis);
+    be.permute(dxt, dx[0]->data(), moved_dims_, kSwapLastTwo, true);
   }
 
  private:
@@ -84,7 +87,17 @@ class Softmax final : public Layer {
     return s;
   }
 
+  // The permute layouts (outer, axis, inner) and (outer, inner, axis), updated in place: vectors that
+  // keep their size allocate nothing.
+  void set_layouts(const Split& s) {
+    split_dims_[0] = moved_dims_[0] = s.outer;
+    split_dims_[1] = moved_dims_[2] = s.axis;
+    split_dims_[2] = moved_dims_[1] = s.inner;
+  }
+
+  inline static const std::vector<int> kSwapLastTwo{0, 2, 1};
   int axis_ = -1;
+  std::vector<int64_t> split_dims_ = std::vector<int64_t>(3), moved_dims_ = std::vector<int64_t>(3);
 };
 
 }  // namespace

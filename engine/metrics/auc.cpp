@@ -21,7 +21,12 @@ enum class Summation { Interpolation, Minoring, Majoring };
 class AUC final : public Metric {
  public:
   AUC(std::vector<float> thresholds, bool evenly, Curve curve, Summation summation, bool from_logits)
-      : curve_(curve), summation_(summation), from_logits_(from_logits), counts_(std::move(thresholds), evenly) {}
+      : curve_(curve),
+        summation_(summation),
+        from_logits_(from_logits),
+        counts_(std::move(thresholds), evenly),
+        x_(counts_.size()),
+        y_(counts_.size()) {}
   void reset() override { counts_.reset(); }
   void update(const float* y_true, const int32_t* labels, const float* y_pred, const float* weights, int64_t rows,
               int64_t cols) override {
@@ -50,7 +55,7 @@ class AUC final : public Metric {
       }
       return area;
     }
-    std::vector<double> x(n), y(n);
+    std::vector<double> &x = x_, &y = y_;  // the curve's points, in buffers sized once
     for (size_t i = 0; i < n; ++i) {
       double recall = divide_no_nan(tp[i], tp[i] + fn[i]);
       if (curve_ == Curve::ROC) {
@@ -78,6 +83,7 @@ class AUC final : public Metric {
   bool from_logits_;
   ConfusionCounts counts_;
   std::vector<float> storage_, probabilities_;
+  mutable std::vector<double> x_, y_;  // result()'s scratch: logs read it after every step
 };
 
 std::shared_ptr<Metric> make_auc(const Config& c) {

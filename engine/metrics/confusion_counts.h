@@ -34,6 +34,9 @@ class ConfusionCounts {
  private:
   std::vector<float> thresholds_;
   bool evenly_, with_epsilon_;
+  // Per-batch weights of the predictions falling in each bucket (the evenly spaced path), sized once so
+  // that add() allocates nothing.
+  std::vector<double> pos_bucket_, neg_bucket_;
 };
 
 // For the registry entries of Precision, Recall and AUC: rejects a Keras option Cornu does not support

@@ -221,13 +221,21 @@ void CpuBackend::copy_block(const float* src, int64_t src_ld, float* dst, int64_
 
 void CpuBackend::permute(const float* x, float* y, const std::vector<int64_t>& dims, const std::vector<int>& perm,
                          bool accumulate) {
+  // Fixed-size arrays, not vectors: Permute, Softmax and Dot call this on every training step.
+  constexpr int kMaxRank = 8;
   const int rank = static_cast<int>(dims.size());
-  std::vector<int64_t> in_strides(rank, 1), out_dims(rank), out_strides_in(rank);
+  if (rank > kMaxRank)
+    throw ShapeError("Transposing a tensor of rank " + std::to_string(rank) + " is not supported: the most is " +
+                     std::to_string(kMaxRank) + " axes. Reshape the tensor to fewer axes first.");
+  if (static_cast<int>(perm.size()) != rank)
+    throw ShapeError("A transpose needs one permuted axis per dimension, got " + std::to_string(perm.size()) +
+                     " axes for a tensor of rank " + std::to_string(rank) + " (an engine bug).");
+  int64_t in_strides[kMaxRank], out_dims[kMaxRank], out_strides_in[kMaxRank], index[kMaxRank] = {};
+  if (rank > 0) in_strides[rank - 1] = 1;
   for (int i = rank - 2; i >= 0; --i) in_strides[i] = in_strides[i + 1] * dims[i + 1];
   for (int i = 0; i < rank; ++i) out_dims[i] = dims[perm[i]], out_strides_in[i] = in_strides[perm[i]];
   int64_t n = 1;
   for (int64_t d : dims) n *= d;
-  std::vector<int64_t> index(rank, 0);
   int64_t src = 0;
   for (int64_t i = 0; i < n; ++i) {
     if (accumulate) y[i] += x[src];

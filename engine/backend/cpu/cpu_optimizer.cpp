@@ -3,7 +3,6 @@
 // the packed parameters: decoupled weight decay first, then the optimizer's rule.
 #include <algorithm>
 #include <cmath>
-#include <vector>
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/parallel.h"
@@ -43,26 +42,32 @@ void CpuBackend::constrain(ConstraintKind kind, const ConstraintParams& p, float
     for_each_index(n, [=](int64_t i) { w[i] = std::max(w[i], 0.0f); });
     return;
   }
-  // Column norms over the rows (Keras's axis=0 with keepdims), then one scale factor per column.
-  std::vector<double> sq(static_cast<size_t>(cols), 0.0);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) sq[static_cast<size_t>(c)] += double(w[r * cols + c]) * w[r * cols + c];
-  std::vector<float> factor(static_cast<size_t>(cols));
-  for (int64_t c = 0; c < cols; ++c) {
-    const double norm = std::sqrt(sq[static_cast<size_t>(c)]);
-    double desired = norm;
-    switch (kind) {
-      case ConstraintKind::MaxNorm: desired = std::clamp(norm, 0.0, double(p.max_value)); break;
-      case ConstraintKind::MinMaxNorm:
-        desired = p.rate * std::clamp(norm, double(p.min_value), double(p.max_value)) + (1.0 - p.rate) * norm;
-        break;
-      case ConstraintKind::UnitNorm: desired = 1.0; break;
-      case ConstraintKind::NonNeg: break;
-    }
-    factor[static_cast<size_t>(c)] = static_cast<float>(desired / (kEpsilon + norm));
-  }
-  const float* f = factor.data();
-  for_each_index(n, [=](int64_t i) { w[i] *= f[i % cols]; });
+  // Column norms over the rows (Keras's axis=0 with keepdims), then one scale factor per column. Column
+  // by column, with the sum on the stack, so that a training step allocates nothing; columns are split
+  // across cores when the matrix is large.
+  const ConstraintParams params = p;
+  parallel_for(
+      cols,
+      [=](int64_t c_begin, int64_t c_end) {
+        for (int64_t c = c_begin; c < c_end; ++c) {
+          double sq = 0.0;
+          for (int64_t r = 0; r < rows; ++r) sq += double(w[r * cols + c]) * w[r * cols + c];
+          const double norm = std::sqrt(sq);
+          double desired = norm;
+          switch (kind) {
+            case ConstraintKind::MaxNorm: desired = std::clamp(norm, 0.0, double(params.max_value)); break;
+            case ConstraintKind::MinMaxNorm:
+              desired = params.rate * std::clamp(norm, double(params.min_value), double(params.max_value)) +
+                        (1.0 - params.rate) * norm;
+              break;
+            case ConstraintKind::UnitNorm: desired = 1.0; break;
+            case ConstraintKind::NonNeg: break;
+          }
+          const auto factor = static_cast<float>(desired / (kEpsilon + norm));
+          for (int64_t r = 0; r < rows; ++r) w[r * cols + c] *= factor;
+        }
+      },
+      kParallelThreshold / std::max<int64_t>(rows, 1));
 }
 
 // slots (see backend.h): SGD [momentum]; RMSprop [velocity, momentum, average_gradient]; Adagrad

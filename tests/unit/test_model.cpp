@@ -12,15 +12,7 @@
 
 #include "cornu.h"
 
-// Counts heap allocations, to prove the steady-state step allocates nothing.
-static std::atomic<long long> g_allocations{0};
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "allocation_counter.h"
 
 using namespace cornu;
 using namespace cornu::layers;

@@ -47,15 +47,15 @@ Demo fashion_mnist_mlp() {
 Demo spiral() {
   Demo d;
   d.name = "spiral";
-  d.description = "Two interleaved 2-D spirals (generated), separated by a small tanh network.";
+  d.description = "Two interleaved 2-D spirals (generated), separated by a small ReLU network.";
   d.epochs = 150;
   d.batch_size = 32;
   d.build = [] {
     auto model = std::make_shared<Sequential>("spiral");
     model->add(Input(Shape{2}, "point"));
-    model->add(Dense(32, "tanh"));
-    model->add(Dense(32, "tanh"));
-    model->add(Dense(32, "tanh"));
+    model->add(Dense(64, "relu"));
+    model->add(Dense(64, "relu"));
+    model->add(Dense(64, "relu"));
     model->add(Dense(1, "sigmoid"));
     model->compile({{"class_name", "Adam"}, {"config", {{"learning_rate", 0.01}}}}, "binary_crossentropy", {"accuracy"});
     return model;

@@ -35,14 +35,19 @@ std::string Progbar::line(int64_t current, const Logs& logs, bool finalize) cons
   for (int i = 0; i < width; ++i) bar += i < done ? "\u2501" : "\u2500";  // ━ and ─, as Keras 3 draws them
   char timing[64];
   double per_step = current > 0 ? elapsed / static_cast<double>(current) : 0;
+  // Keras 3's units: seconds, milliseconds or microseconds per step, whichever reads best.
+  auto per_step_text = [](double t) {
+    char b[32];
+    if (t >= 1 || t == 0) std::snprintf(b, sizeof b, "%.0fs/step", t);
+    else if (t >= 1e-3) std::snprintf(b, sizeof b, "%.0fms/step", t * 1e3);
+    else std::snprintf(b, sizeof b, "%.0fus/step", t * 1e6);
+    return std::string(b);
+  };
   if (finalize) {
-    std::snprintf(timing, sizeof timing, " %.0fs %s/step", elapsed,
-                  per_step >= 1 ? (std::to_string(static_cast<int>(per_step)) + "s").c_str()
-                                : (std::to_string(static_cast<int>(std::lround(per_step * 1000))) + "ms").c_str());
+    std::snprintf(timing, sizeof timing, " %.0fs %s", elapsed, per_step_text(per_step).c_str());
   } else {
     double eta = per_step * static_cast<double>(target_ - current);
-    std::snprintf(timing, sizeof timing, " %.0fs %.0fms/step", eta, per_step * 1000);
-    return std::string(head) + bar + timing + format_logs(logs);
+    std::snprintf(timing, sizeof timing, " %.0fs %s", eta, per_step_text(per_step).c_str());
   }
   return std::string(head) + bar + timing + format_logs(logs);
 }

@@ -81,6 +81,17 @@ class TestCli : public QObject {
     QCOMPARE(strip(f2.readAll()), strip(f.readAll()));
   }
 
+  void spiral_demo_separates_the_spirals() {
+    QTemporaryDir dir;
+    QString log = dir.path() + "/spiral.jsonl";
+    QCOMPARE(cornu({"train", "--demo", "spiral", "--log", log, "--verbose", "0"}).exit_code, 0);
+    QFile f(log);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QJsonObject test = QJsonDocument::fromJson(f.readAll().trimmed().split('\n').last()).object();
+    QCOMPARE(test["event"].toString(), QString("test"));
+    QVERIFY2(test["accuracy"].toDouble() > 0.9, qPrintable(QString::number(test["accuracy"].toDouble())));
+  }
+
   void missing_fashion_mnist_is_explained() {
     auto env = QProcessEnvironment::systemEnvironment();
     env.insert("CORNU_FASHION_MNIST_DIR", "/nonexistent/fashion");

@@ -29,6 +29,8 @@ const char* param_type_name(ParamType t) {
     case ParamType::Regularizer: return "regularizer";
     case ParamType::Constraint: return "constraint";
     case ParamType::Schedule: return "learning rate or schedule";
+    case ParamType::Loss: return "loss";
+    case ParamType::StringList: return "list of names";
     case ParamType::Any: return "any";
   }
   return "?";
@@ -36,7 +38,12 @@ const char* param_type_name(ParamType t) {
 
 namespace {
 
-bool is_int(const Config& v) { return v.is_number_integer() || (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>()); }
+// Integers beyond 2^53 are refused: they cannot be a size, and converting them would overflow.
+bool is_int(const Config& v) {
+  if (!v.is_number()) return false;
+  double x = v.get<double>();
+  return std::fabs(x) <= 9007199254740992.0 && std::floor(x) == x;
+}
 bool is_int_list(const Config& v) {
   if (!v.is_array()) return false;
   for (const auto& x : v)
@@ -44,8 +51,9 @@ bool is_int_list(const Config& v) {
   return true;
 }
 
-// Checks one value; returns "" when fine, else the reason.
-std::string check(const ParamSpec& spec, Config& v) {
+}  // namespace
+
+std::string check_param(const ParamSpec& spec, Config& v) {
   if (v.is_null()) return spec.nullable || spec.type == ParamType::Activation || spec.type == ParamType::Regularizer ||
                                  spec.type == ParamType::Constraint || spec.type == ParamType::Any
                              ? ""
@@ -56,7 +64,7 @@ std::string check(const ParamSpec& spec, Config& v) {
       v = static_cast<int64_t>(v.get<double>());
       break;
     case ParamType::Float:
-      if (!v.is_number()) return "expected a number, got " + v.dump();
+      if (!v.is_number() || !std::isfinite(v.get<double>())) return "expected a number, got " + v.dump();
       break;
     case ParamType::Bool:
       if (!v.is_boolean()) return "expected true or false, got " + v.dump();
@@ -96,6 +104,15 @@ std::string check(const ParamSpec& spec, Config& v) {
     case ParamType::Schedule:
       if (!v.is_number() && !v.is_object()) return "expected a number or a schedule, got " + v.dump();
       break;
+    case ParamType::Loss:
+      if (!v.is_string() && !v.is_object()) return "expected a loss name such as 'mse', got " + v.dump();
+      break;
+    case ParamType::StringList:
+      if (v.is_string()) v = Config::array({v});
+      if (!v.is_array()) return "expected a list of names, got " + v.dump();
+      for (const auto& x : v)
+        if (!x.is_string() && !x.is_object()) return "expected a list of names, got " + v.dump();
+      break;
     case ParamType::Any: break;
   }
   if (v.is_number() && (spec.minimum || spec.maximum)) {
@@ -105,8 +122,6 @@ std::string check(const ParamSpec& spec, Config& v) {
   }
   return "";
 }
-
-}  // namespace
 
 Config resolve_config(const std::string& what, const std::vector<ParamSpec>& specs, const Config& given,
                       const std::vector<std::string>& passthrough) {
@@ -139,7 +154,7 @@ Config resolve_config(const std::string& what, const std::vector<ParamSpec>& spe
     } else {
       v = spec.default_value;
     }
-    if (std::string why = check(spec, v); !why.empty())
+    if (std::string why = check_param(spec, v); !why.empty())
       throw ValueError(what + ": invalid value for '" + spec.name + "': " + why + ". (" + spec.name + ": " + spec.doc +
                        ")");
     out[spec.name] = v;

@@ -30,6 +30,8 @@ enum class ParamType {
   Regularizer,  // null, name or object of a regularizer entry
   Constraint,   // null, name or object of a constraint entry
   Schedule,     // a float, or an object naming a learning-rate schedule
+  Loss,         // name or {"class_name":..., "config":{...}} of a loss entry
+  StringList,   // list of names (metrics)
   Any,
 };
 const char* param_type_name(ParamType);
@@ -56,6 +58,10 @@ struct RegistryEntry {
   int min_inputs = 1, max_inputs = 1;  // layers: how many tensors a call takes (-1: any number)
   std::function<std::shared_ptr<Product>(const Config& resolved)> create;
 };
+
+// Checks one value against its spec, normalising it in place (3 -> [3] for a tuple); returns "" when the
+// value is fine, else the reason ("expected an integer, got \"abc\"").
+std::string check_param(const ParamSpec& spec, Config& value);
 
 // Fills defaults, checks types, choices and ranges, and rejects unknown keys with a suggestion.
 // `what` names the module in messages ("Dense", "optimizer 'adam'"). Keys listed in `passthrough` are

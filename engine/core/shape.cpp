@@ -8,7 +8,7 @@ int64_t Shape::size() const {
   int64_t n = 1;
   for (int64_t d : dims_) {
     if (d < 0) throw ShapeError("Shape " + to_string() + " has an unknown dimension; its size is not defined.");
-    n *= d;
+    if (__builtin_mul_overflow(n, d, &n)) throw ShapeError("Shape " + to_string() + " holds too many values to count.");
   }
   return n;
 }
@@ -17,7 +17,8 @@ int64_t Shape::sample_size() const {
   int64_t n = 1;
   for (size_t i = 1; i < dims_.size(); ++i) {
     if (dims_[i] < 0) throw ShapeError("Shape " + to_string() + " has an unknown non-batch dimension.");
-    n *= dims_[i];
+    if (__builtin_mul_overflow(n, dims_[i], &n))
+      throw ShapeError("Shape " + to_string() + " holds too many values to count.");
   }
   return n;
 }

@@ -3,8 +3,7 @@
 #include <cstdlib>
 
 #include "core/error.h"
-#include "data/fashion_mnist.h"
-#include "data/synthetic.h"
+#include "data/builtin_datasets.h"
 #include "model/layers_api.h"
 
 namespace cornu {
@@ -35,11 +34,7 @@ Demo fashion_mnist_mlp() {
                    {"accuracy"});
     return model;
   };
-  // CORNU_FASHION_MNIST_DIR points at another copy (the folder holding train-images-idx3-ubyte.gz).
-  d.load = [] {
-    const char* dir = std::getenv("CORNU_FASHION_MNIST_DIR");
-    return data::load_fashion_mnist(dir && *dir ? dir : data::kFashionMnistDir);
-  };
+  d.dataset = {{"name", "fashion-mnist"}};
   return d;
 }
 
@@ -60,9 +55,7 @@ Demo spiral() {
     model->compile({{"class_name", "Adam"}, {"config", {{"learning_rate", 0.01}}}}, "binary_crossentropy", {"accuracy"});
     return model;
   };
-  d.load = [] {
-    return data::TrainTest{data::make_spirals(1000, 0.05f, 1), data::make_spirals(400, 0.05f, 2), {"spiral A", "spiral B"}};
-  };
+  d.dataset = {{"name", "spirals"}, {"samples", 1000}, {"test_samples", 400}, {"noise", 0.05}, {"seed", 1}};
   return d;
 }
 
@@ -80,11 +73,13 @@ Demo xor_demo() {
     model->compile({{"class_name", "Adam"}, {"config", {{"learning_rate", 0.05}}}}, "binary_crossentropy", {"accuracy"});
     return model;
   };
-  d.load = [] { return data::TrainTest{data::make_xor(400, 0.1f, 1), data::make_xor(200, 0.1f, 2), {"0", "1"}}; };
+  d.dataset = {{"name", "xor"}, {"samples", 400}, {"test_samples", 200}, {"noise", 0.1}, {"seed", 1}};
   return d;
 }
 
 }  // namespace
+
+data::TrainTest Demo::load() const { return data::load_dataset(dataset); }
 
 const std::vector<Demo>& builtin_demos() {
   static const std::vector<Demo> demos{fashion_mnist_mlp(), spiral(), xor_demo()};

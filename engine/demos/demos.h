@@ -18,7 +18,9 @@ struct Demo {
   double validation_split = 0.1;
   // A compiled model; layers take their initial weights from the global seed (set_random_seed).
   std::function<ModelPtr()> build;
-  std::function<data::TrainTest()> load;
+  // The data, as a project names it (data/builtin_datasets.h): {"name": "spirals", ...}.
+  Config dataset;
+  data::TrainTest load() const;
 };
 
 const std::vector<Demo>& builtin_demos();

@@ -49,6 +49,8 @@ class Dense final : public Layer {
     return {Shape{in[0], units_}};
   }
 
+  int64_t count_macs(const Shapes& inputs, const Shapes&) const override { return mul_saturated(inputs[0][-1], units_); }
+
   void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
     Backend& b = ctx.backend();
     const int64_t in = x[0]->shape()[-1], rows = x[0]->size() / in;

@@ -54,6 +54,12 @@ class Dot final : public Layer {
     return {Shape(std::move(dims))};
   }
 
+  int64_t count_macs(const Shapes& inputs, const Shapes& outputs) const override {
+    const Shape out = outputs[0].without_batch();
+    const int64_t depth = inputs[0][contracted_axis(inputs[0], 0)];
+    return out.fully_known() && depth > 0 ? mul_saturated(out.size(), depth) : 0;
+  }
+
   void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
     const float* m[2];
     for (int i = 0; i < 2; ++i) {

@@ -22,6 +22,17 @@ Tensor& Context::scratch(int slot, const Shape& shape) {
   return t;
 }
 
+namespace {
+std::mutex& name_counters_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::map<std::string, int>& name_counters() {
+  static std::map<std::string, int> counters;
+  return counters;
+}
+}  // namespace
+
 Layer::Layer(std::string class_name, Config config) : class_name_(std::move(class_name)) {
   if (config.contains("name") && config["name"].is_string()) name_ = config["name"].get<std::string>();
   if (config.contains("trainable") && config["trainable"].is_boolean()) trainable_ = config["trainable"].get<bool>();
@@ -41,13 +52,16 @@ Layer::Layer(std::string class_name, Config config) : class_name_(std::move(clas
   params_ = std::move(config);
   if (name_.empty()) {
     // Keras's naming: the first Dense is "dense", then "dense_1", "dense_2"...
-    static std::mutex mutex;
-    static std::map<std::string, int> counters;
-    std::lock_guard lock(mutex);
+    std::lock_guard lock(name_counters_mutex());
     std::string base = snake_case(class_name_);
-    int n = counters[base]++;
+    int n = name_counters()[base]++;
     name_ = n == 0 ? base : base + "_" + std::to_string(n);
   }
+}
+
+void clear_session() {
+  std::lock_guard lock(name_counters_mutex());
+  name_counters().clear();
 }
 
 void Layer::set_name(std::string name) {
@@ -88,8 +102,27 @@ int64_t Layer::count_params() const {
   return n;
 }
 
+std::vector<std::pair<std::string, Shape>> Layer::weight_shapes(const Shapes& inputs) {
+  if (built_) throw ValueError("weight_shapes is for unbuilt layers; '" + name_ + "' is built: read variables().");
+  std::vector<std::pair<std::string, Shape>> shapes;
+  recording_ = &shapes;
+  try {
+    build_weights(inputs, 0);
+  } catch (...) {
+    recording_ = nullptr;
+    throw;
+  }
+  recording_ = nullptr;
+  return shapes;
+}
+
 Variable& Layer::add_weight(const std::string& name, const Shape& shape, const Config& initializer, uint64_t seed_key,
                             const Config& regularizer, const Config& constraint, bool trainable) {
+  if (recording_) {  // weight_shapes: note the shape, create nothing (the placeholder is never read)
+    recording_->emplace_back(name, shape);
+    static thread_local Variable placeholder;
+    return placeholder;
+  }
   Variable v;
   v.name = name;
   auto init = make_initializer(initializer);

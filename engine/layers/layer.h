@@ -86,6 +86,12 @@ class Layer {
   virtual void backward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<const Tensor*>& y,
                         const std::vector<const Tensor*>& dy, const std::vector<Tensor*>& dx) = 0;
 
+  // The weights `build` would create for these inputs, as (name, shape), without allocating or initialising
+  // them: the editor's live checks count the parameters of graphs far too large to build. Unbuilt layers only.
+  std::vector<std::pair<std::string, Shape>> weight_shapes(const Shapes& inputs);
+  // Multiply-adds for one sample through this layer (the editor's cost column); 0 for layers doing none.
+  virtual int64_t count_macs(const Shapes& inputs, const Shapes& outputs) const { return 0; }
+
   std::vector<Variable>& variables() { return variables_; }
   const std::vector<Variable>& variables() const { return variables_; }
   // Every variable this layer owns or holds through nested layers (a model used as a layer).
@@ -111,6 +117,7 @@ class Layer {
   Shapes built_input_shapes_;
   std::vector<Variable> variables_;
   std::optional<Shape> declared_input_shape_;
+  std::vector<std::pair<std::string, Shape>>* recording_ = nullptr;  // set while weight_shapes runs
 };
 
 using LayerPtr = std::shared_ptr<Layer>;
@@ -123,8 +130,17 @@ LayerRegistry& layer_registry();
 // "trainable" and "dtype" are accepted too. Without a name, one is made as Keras does: "dense", "dense_1"...
 LayerPtr make_layer(const std::string& class_name, const Config& config = Config::object());
 
+// Keras's keras.utils.clear_session(): automatic layer names start again at "dense", "dense_1"...
+void clear_session();
+
 // Keras's snake_case of a class name: "Dense" -> "dense", "LeakyReLU" -> "leaky_re_lu", "Conv2D" -> "conv2d".
 std::string snake_case(const std::string& class_name);
+
+// a * b, or INT64_MAX when that overflows (costs of hostile or absurd graphs stay countable).
+inline int64_t mul_saturated(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
 
 // Shape-check helpers that produce Keras-voiced messages.
 void expect_inputs(const std::string& layer, const Shapes& inputs, int min_count, int max_count);

@@ -29,11 +29,15 @@ class ElementwiseMerge final : public Layer {
         if (out[a] == Shape::kNone) out[a] = s[a];
         else same = s[a] == Shape::kNone || s[a] == out[a];
       }
-      if (!same)
+      if (!same) {
+        std::string fix = "reshape the inputs (Reshape, RepeatVector) so that their shapes match.";
+        if (s.rank() == 2 && out.rank() == 2 && out[1] != Shape::kNone)  // two feature vectors of different widths
+          fix = "give them one width, e.g. a Dense with units=" + std::to_string(out[1]) + " on the branch giving " +
+                s.to_string() + ".";
         throw ShapeError(class_name() + " layer '" + name() + "' expects inputs of one shape, but it received " +
                          inputs[0].to_string() + " and " + s.to_string() + " (input " + std::to_string(i) +
-                         "). Broadcasting between different shapes is not supported yet: reshape the inputs (Reshape, "
-                         "RepeatVector) so that their shapes match.");
+                         "). Broadcasting between different shapes is not supported yet: " + fix);
+      }
     }
     return {out};
   }

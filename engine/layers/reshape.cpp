@@ -28,7 +28,7 @@ class Reshape final : public Layer {
     Shape sample = inputs[0].without_batch();
     std::vector<int64_t> dims{inputs[0][0]};
     int64_t known = 1;
-    for (int64_t d : target_) known *= d == -1 ? 1 : d;
+    for (int64_t d : target_) known = mul_saturated(known, d == -1 ? 1 : d);
     for (int64_t d : target_) {
       if (d != -1) dims.push_back(d);
       else dims.push_back(sample.fully_known() ? sample.size() / known : Shape::kNone);

@@ -76,6 +76,8 @@ class Model : public Layer {
   // The Keras one-liner: compile("adam", "categorical_crossentropy", {"accuracy"}).
   void compile(const Config& optimizer, const Config& loss, const std::vector<Config>& metrics = {});
   bool compiled() const { return optimizer_ != nullptr; }
+  // What compile() was given, as given (the editor and exporters write it back out).
+  const CompileOptions& compile_options() const { return compile_options_; }
   Optimizer& optimizer();
   const std::vector<LossPtr>& losses() const { return losses_; }
 
@@ -131,6 +133,7 @@ class Model : public Layer {
   std::vector<LossPtr> losses_;
   std::vector<double> loss_weights_;
   std::vector<std::vector<Config>> metric_configs_;
+  CompileOptions compile_options_;
   std::atomic<bool> stop_requested_{false};
 };
 

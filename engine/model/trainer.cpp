@@ -82,6 +82,7 @@ void Model::compile(const CompileOptions& options) {
     for (const auto& m : list) t.metrics[o].push_back(make_metric(m, losses_[o].get()));
   }
   t.packed_count = -1;
+  compile_options_ = options;
 }
 
 namespace {

@@ -1,0 +1,48 @@
+// The node catalog: what the palette offers and the inspector edits, generated from the engine's layer
+// registry (a layer added to the engine appears here with no edit in nodes/), plus the one node that is
+// not a layer: Output, which marks a model output and carries its loss.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/registry.h"
+
+namespace cornu::nodes {
+
+inline constexpr const char* kOutputType = "Output";
+inline constexpr const char* kInputType = "InputLayer";
+
+struct CatalogEntry {
+  std::string type;      // Keras class name ("Dense"), or "Output"
+  std::string category;  // one of categories(), in palette order
+  std::string doc;       // one line
+  std::vector<ParamSpec> params;
+  int min_inputs = 1, max_inputs = 1;  // input ports; max -1: as many as are wired (merge layers)
+  int outputs = 1;                     // output ports
+  // Parameters worth printing on the node card ("units", "activation", "rate"...).
+  std::vector<std::string> card_params;
+
+  bool is_input() const { return type == kInputType; }
+  bool is_output() const { return type == kOutputType; }
+  bool variadic() const { return max_inputs < 0; }
+  const ParamSpec* param(const std::string& name) const;
+};
+
+class Catalog {
+ public:
+  Catalog();
+  const std::vector<CatalogEntry>& entries() const { return entries_; }
+  // By type, alias or Keras name ("Input" finds InputLayer); throws ValueError with a suggestion.
+  const CatalogEntry& get(const std::string& type) const;
+  const CatalogEntry* find(const std::string& type) const;
+  // The palette's groups, in order: Input/Output, Core, Convolution, ..., then any new ones.
+  std::vector<std::string> categories() const;
+  std::vector<const CatalogEntry*> in_category(const std::string& category) const;
+
+ private:
+  std::vector<CatalogEntry> entries_;
+};
+
+const Catalog& catalog();
+
+}  // namespace cornu::nodes

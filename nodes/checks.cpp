@@ -1,0 +1,359 @@
+#include "nodes/checks.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/error.h"
+#include "data/builtin_datasets.h"
+#include "losses/loss.h"
+#include "nodes/catalog.h"
+
+namespace cornu::nodes {
+
+std::string shape_text(const Shape& shape) { return shape.to_string(); }
+
+bool CheckReport::has_errors() const {
+  return std::any_of(problems.begin(), problems.end(), [](const Problem& p) { return p.severity == Severity::Error; });
+}
+
+std::vector<const Problem*> CheckReport::problems_of(int node) const {
+  std::vector<const Problem*> out;
+  for (const auto& p : problems)
+    if (p.node == node) out.push_back(&p);
+  return out;
+}
+
+std::string CheckReport::first_error() const {
+  for (const auto& p : problems)
+    if (p.severity == Severity::Error) return p.message;
+  return "";
+}
+
+namespace {
+
+int64_t add_saturated(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+// The activation a layer node ends with, as a name ("softmax", "linear"); "" when it cannot be told.
+std::string final_activation(const Node& n) {
+  if (n.type == "Softmax") return "softmax";
+  if (n.type == "ReLU") return "relu";
+  if (n.type != "Dense" && n.type != "Activation") return "";
+  Config a = n.params.contains("activation") ? n.params.at("activation") : Config("linear");
+  if (a.is_null()) return "linear";
+  if (a.is_object() && a.contains("class_name") && a.at("class_name").is_string()) a = a.at("class_name");
+  return a.is_string() ? a.get<std::string>() : "";
+}
+
+// Everything one check run needs to find its way around the graph.
+struct GraphIndex {
+  std::map<int, const Node*> nodes;
+  std::map<int, std::vector<const Edge*>> in, out;  // `in` ordered by port
+
+  explicit GraphIndex(const Graph& g) {
+    for (const auto& n : g.nodes) nodes[n.id] = &n;
+    for (const auto& e : g.edges) {
+      if (!nodes.count(e.from.node) || !nodes.count(e.to.node)) continue;
+      in[e.to.node].push_back(&e);
+      out[e.from.node].push_back(&e);
+    }
+    for (auto& [id, list] : in)
+      std::sort(list.begin(), list.end(), [](const Edge* a, const Edge* b) { return a->to.port < b->to.port; });
+  }
+  const std::string& name(int id) const { return nodes.at(id)->name; }
+};
+
+class Run {
+ public:
+  Run(const ProjectData& p, CheckReport& r, const GraphIndex& g) : project_(p), report_(r), g_(g) {}
+
+  void problem(int node, std::string message, Severity s = Severity::Error, std::optional<Edge> edge = {}) {
+    report_.problems.push_back({s, node, edge, std::move(message)});
+  }
+
+  void structure() {
+    int inputs = 0, outputs = 0;
+    for (const auto& n : project_.graph.nodes) {
+      const CatalogEntry& e = catalog().get(n.type);
+      inputs += e.is_input();
+      outputs += e.is_output();
+      ports(n, e);
+      if (!e.is_output() && !g_.out.count(n.id))
+        problem(n.id, "'" + n.name + "' leads nowhere: nothing uses its output. Connect it to another layer or " +
+                          "to an Output, or delete it.", Severity::Warning);
+    }
+    if (project_.graph.nodes.empty()) {
+      problem(0, "The canvas is empty: drag an Input from the palette to start, or open an example.");
+      return;
+    }
+    if (inputs == 0)
+      problem(0, "The model has no Input: add one (Input/Output in the palette) and give it the shape of one sample.");
+    if (outputs == 0)
+      problem(0, "The model has no Output: connect its last layer to an Output node (Input/Output in the palette), "
+                 "which also says which loss to train with.");
+  }
+
+  void ports(const Node& n, const CatalogEntry& e) {
+    auto it = g_.in.find(n.id);
+    const size_t wired = it == g_.in.end() ? 0 : it->second.size();
+    if (e.variadic()) {
+      if (static_cast<int>(wired) < e.min_inputs)
+        problem(n.id, "'" + n.name + "' combines at least " + std::to_string(e.min_inputs) + " inputs but " +
+                          (wired == 0 ? "none is" : "only " + std::to_string(wired) + " is") +
+                          " connected: wire another layer's output into it.");
+      return;
+    }
+    for (int port = 0; port < e.max_inputs; ++port) {
+      bool connected = it != g_.in.end() && std::any_of(it->second.begin(), it->second.end(),
+                                                        [port](const Edge* x) { return x->to.port == port; });
+      if (connected) continue;
+      if (e.max_inputs == 1)
+        problem(n.id, "'" + n.name + "' has no input: drag from the bottom port of the layer that should feed it " +
+                          "to the top port of '" + n.name + "'.");
+      else
+        problem(n.id, "Input " + std::to_string(port + 1) + " of '" + n.name + "' is not connected: it takes " +
+                          std::to_string(e.max_inputs) + " inputs; wire a layer's output into each.");
+    }
+  }
+
+  // Kahn's algorithm; what it cannot order lies on a loop or behind one.
+  void order() {
+    std::map<int, int> pending;
+    for (const auto& [id, n] : g_.nodes) pending[id] = g_.in.count(id) ? static_cast<int>(g_.in.at(id).size()) : 0;
+    std::vector<int> ready;
+    for (const auto& n : project_.graph.nodes)
+      if (pending[n.id] == 0) ready.push_back(n.id);
+    for (size_t i = 0; i < ready.size(); ++i) {
+      report_.order.push_back(ready[i]);
+      if (auto it = g_.out.find(ready[i]); it != g_.out.end())
+        for (const Edge* e : it->second)
+          if (--pending[e->to.node] == 0) ready.push_back(e->to.node);
+    }
+    if (report_.order.size() == g_.nodes.size()) return;
+    // Peel off the unordered nodes that feed no other unordered node: the rest are on loops.
+    std::set<int> loop;
+    for (const auto& [id, count] : pending)
+      if (count > 0) loop.insert(id);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto it = loop.begin(); it != loop.end();) {
+        bool feeds = false;
+        if (auto o = g_.out.find(*it); o != g_.out.end())
+          for (const Edge* e : o->second) feeds |= loop.count(e->to.node) > 0;
+        if (!feeds) it = loop.erase(it), changed = true;
+        else ++it;
+      }
+    }
+    for (const auto& e : project_.graph.edges)
+      if (loop.count(e.from.node) && loop.count(e.to.node))
+        problem(e.to.node, "The connection '" + g_.name(e.from.node) + "' -> '" + g_.name(e.to.node) +
+                               "' closes a loop: data would flow in a circle. A model flows one way, from its Inputs "
+                               "to its Outputs: remove this connection or another one in the loop.",
+                Severity::Error, e);
+  }
+
+  void shapes(const std::unordered_map<int, LayerPtr>& layers);
+
+ private:
+  const ProjectData& project_;
+  CheckReport& report_;
+  const GraphIndex& g_;
+};
+
+bool is_crossentropy(LossKind k) {
+  return k == LossKind::CategoricalCrossentropy || k == LossKind::SparseCategoricalCrossentropy ||
+         k == LossKind::BinaryCrossentropy;
+}
+
+}  // namespace
+
+// Loss against output and labels: the mistakes that train without an error and learn nothing.
+static void check_loss(Run& run, const ProjectData& project, const Node& output, const Node& producer,
+                       const Shape& shape, const std::optional<data::DatasetInfo>& labels) {
+  Config loss_config = output.params.contains("loss") ? output.params.at("loss") : Config();
+  const std::string who = "Output '" + output.name + "'";
+  if (loss_config.is_null()) {
+    run.problem(output.id, who + " has no loss: choose sparse_categorical_crossentropy for class labels, " +
+                               "binary_crossentropy for yes/no labels or mean_squared_error for numbers.");
+    return;
+  }
+  LossPtr loss;
+  try {
+    loss = make_loss(loss_config);
+  } catch (const Error& e) {
+    run.problem(output.id, who + ": " + e.what());
+    return;
+  }
+  const std::string act = final_activation(producer);
+  const int64_t units = shape.rank() == 2 ? shape[1] : Shape::kNone;
+  const std::string units_text = std::to_string(units) + (units == 1 ? " unit" : " units");
+  const LossKind kind = loss->kind;
+  if (kind == LossKind::BinaryCrossentropy && units > 1 && act == "softmax") {
+    run.problem(output.id, who + ": '" + producer.name + "' ends with a softmax over " + units_text +
+                               ", but binary_crossentropy scores each unit as a separate yes/no question. For " +
+                               std::to_string(units) + " classes use sparse_categorical_crossentropy (labels are " +
+                               "class numbers) or categorical_crossentropy (one-hot labels).");
+    return;
+  }
+  if ((kind == LossKind::CategoricalCrossentropy || kind == LossKind::SparseCategoricalCrossentropy) && units == 1) {
+    run.problem(output.id, who + ": '" + producer.name + "' has a single unit, but " + loss->name +
+                               " needs one unit per class (one softmax unit always outputs 1). For two classes, " +
+                               "use one sigmoid unit with binary_crossentropy, or two softmax units.");
+    return;
+  }
+  if (is_crossentropy(kind) && !loss->params.from_logits && !act.empty() && act != "softmax" && act != "sigmoid") {
+    run.problem(output.id, who + ": '" + producer.name + "' ends with activation '" + act + "', so its outputs " +
+                               "are not probabilities as " + loss->name + " expects. Set its activation to " +
+                               (kind == LossKind::BinaryCrossentropy ? "sigmoid" : "softmax") +
+                               ", or set from_logits=true on the loss.",
+                Severity::Warning);
+  }
+  if (!labels) return;
+  const std::string data_name = project.settings.dataset.value("name", std::string("the dataset"));
+  const int classes = labels->classes;
+  if (labels->labels == data::LabelKind::Classes) {
+    if (kind == LossKind::CategoricalCrossentropy) {
+      run.problem(output.id, who + ": the labels of " + data_name + " are class numbers (0 to " +
+                                 std::to_string(classes - 1) + "), but categorical_crossentropy expects one-hot " +
+                                 "vectors. Use sparse_categorical_crossentropy.");
+    } else if (kind == LossKind::SparseCategoricalCrossentropy && units > 0 && units != classes) {
+      run.problem(output.id, who + ": " + data_name + " has " + std::to_string(classes) + " classes but '" +
+                                 producer.name + "' has " + units_text + ": set its units to " +
+                                 std::to_string(classes) + ".");
+    } else if (kind == LossKind::BinaryCrossentropy && classes != 2) {
+      run.problem(output.id, who + ": binary_crossentropy is for two classes, but " + data_name + " has " +
+                                 std::to_string(classes) + ". Use sparse_categorical_crossentropy with " +
+                                 std::to_string(classes) + " softmax units.");
+    } else if (kind == LossKind::BinaryCrossentropy && units > 1) {
+      run.problem(output.id, who + ": " + data_name + " has two classes, labelled 0 and 1, so binary_crossentropy "
+                                 "needs one sigmoid unit, but '" + producer.name + "' has " + units_text + ".");
+    } else if (!is_crossentropy(kind)) {
+      run.problem(output.id, who + ": " + loss->name + " treats the class numbers of " + data_name +
+                                 " as quantities. For classification use sparse_categorical_crossentropy.",
+                  Severity::Warning);
+    }
+  } else if (labels->labels == data::LabelKind::OneHot && kind == LossKind::SparseCategoricalCrossentropy) {
+    run.problem(output.id, who + ": the labels of " + data_name + " are one-hot vectors, but " +
+                               "sparse_categorical_crossentropy expects class numbers. Use categorical_crossentropy.");
+  } else if (labels->labels == data::LabelKind::Regression && is_crossentropy(kind)) {
+    run.problem(output.id, who + ": " + data_name + " has numeric targets, not classes: use mean_squared_error " +
+                               "or mean_absolute_error.");
+  }
+}
+
+void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
+  std::optional<data::DatasetInfo> labels;
+  if (!project_.settings.dataset.is_null()) {
+    try {
+      labels = data::dataset_info(project_.settings.dataset);
+    } catch (const Error& e) {
+      problem(0, std::string("Data: ") + e.what());
+    }
+  }
+  int input_count = 0, output_count = 0;
+  for (const auto& [id, n] : g_.nodes) {
+    input_count += n->type == kInputType;
+    output_count += n->type == kOutputType;
+  }
+  for (int id : report_.order) {
+    const Node& n = *g_.nodes.at(id);
+    NodeReport& r = report_.nodes[id];
+    bool known = true;
+    const CatalogEntry& entry = catalog().get(n.type);
+    if (auto it = g_.in.find(id); it != g_.in.end())
+      for (const Edge* e : it->second) {
+        const NodeReport& src = report_.nodes[e->from.node];
+        if (e->from.port >= static_cast<int>(src.outputs.size())) known = false;
+        else r.inputs.push_back(src.outputs[static_cast<size_t>(e->from.port)]);
+      }
+    if (!entry.variadic() && static_cast<int>(r.inputs.size()) != entry.max_inputs) known = false;
+    if (entry.variadic() && static_cast<int>(r.inputs.size()) < entry.min_inputs) known = false;
+    if (!known) continue;  // the problem is upstream, or an open port already reported
+    if (entry.is_output()) {
+      r.outputs = r.inputs;
+      const Edge* in = g_.in.at(id).front();
+      check_loss(*this, project_, n, *g_.nodes.at(in->from.node), r.inputs[0],
+                 output_count == 1 ? labels : std::nullopt);
+      continue;
+    }
+    auto layer_it = layers.find(id);
+    if (layer_it == layers.end() || !layer_it->second) continue;  // its parameters are wrong: reported
+    Layer& layer = *layer_it->second;
+    try {
+      r.outputs = layer.compute_output_shape(r.inputs);
+      for (const auto& [name, shape] : layer.weight_shapes(r.inputs)) {
+        r.params = add_saturated(r.params, shape.size());
+        if (layer.trainable()) r.trainable_params = add_saturated(r.trainable_params, shape.size());
+      }
+      r.macs = layer.count_macs(r.inputs, r.outputs);
+    } catch (const Error& e) {
+      r.outputs.clear();
+      const auto& in = g_.in.count(id) ? g_.in.at(id) : std::vector<const Edge*>{};
+      std::optional<Edge> edge;
+      if (in.size() == 1) edge = *in.front();
+      problem(id, e.what(), Severity::Error, edge);
+      continue;
+    }
+    report_.total_params = add_saturated(report_.total_params, r.params);
+    report_.trainable_params = add_saturated(report_.trainable_params, r.trainable_params);
+    report_.total_macs = add_saturated(report_.total_macs, r.macs);
+    if (entry.is_input() && labels && input_count == 1 && !r.outputs.empty()) {
+      Shape sample = r.outputs[0].without_batch();
+      bool fits = sample.rank() == labels->sample_shape.rank();
+      for (int a = 0; fits && a < sample.rank(); ++a)
+        fits = sample[a] == Shape::kNone || sample[a] == labels->sample_shape[a];
+      if (!fits)
+        problem(id, "The samples of " + project_.settings.dataset.value("name", std::string("the dataset")) +
+                        " have shape " + labels->sample_shape.to_string() + ", but Input '" + n.name + "' expects " +
+                        sample.to_string() + ". Set the Input's shape to " + labels->sample_shape.to_string() +
+                        (labels->sample_shape.rank() > 1 ? " (and add a Flatten before the first Dense)" : "") +
+                        ", or choose data that fits.");
+    }
+  }
+}
+
+const Checker::CachedLayer& Checker::layer_for(const Node& n) {
+  std::string key = n.type + '\n' + n.name + '\n' + n.params.dump();
+  CachedLayer& c = cache_[n.id];
+  if (c.key == key && (c.layer || !c.error.empty())) return c;
+  c = CachedLayer{key, nullptr, ""};
+  try {
+    Config config = n.params;
+    config["name"] = n.name;
+    c.layer = make_layer(n.type, config);
+  } catch (const Error& e) {
+    c.error = e.what();
+  } catch (const std::exception& e) {  // a hostile value the registry's checks let through
+    c.error = "'" + n.name + "' has parameters Cornu cannot use (" + e.what() + "): check them in the inspector.";
+  }
+  return c;
+}
+
+CheckReport Checker::check(const ProjectData& project) {
+  CheckReport report;
+  GraphIndex g(project.graph);
+  Run run(project, report, g);
+  run.structure();
+  run.order();
+  std::unordered_map<int, LayerPtr> layers;
+  for (const auto& n : project.graph.nodes) {
+    if (n.type == kOutputType) continue;
+    const CachedLayer& c = layer_for(n);
+    if (!c.error.empty()) run.problem(n.id, "'" + n.name + "': " + c.error);
+    layers[n.id] = c.layer;
+  }
+  // Forget layers of nodes that are gone.
+  for (auto it = cache_.begin(); it != cache_.end();)
+    it = g.nodes.count(it->first) ? std::next(it) : cache_.erase(it);
+  run.shapes(layers);
+  return report;
+}
+
+CheckReport check(const ProjectData& project) {
+  Checker checker;
+  return checker.check(project);
+}
+
+}  // namespace cornu::nodes

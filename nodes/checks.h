@@ -1,0 +1,66 @@
+// Live checks: after every edit the whole graph is re-inferred through the engine's own shape rules, and
+// each problem is attached to the node or connection it concerns, with a message a beginner can act on.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/shape.h"
+#include "layers/layer.h"
+#include "nodes/graph.h"
+
+namespace cornu::nodes {
+
+enum class Severity { Error, Warning };
+
+struct Problem {
+  Severity severity = Severity::Error;
+  int node = 0;              // 0: the model as a whole
+  std::optional<Edge> edge;  // set when a connection is at fault
+  std::string message;
+};
+
+struct NodeReport {
+  Shapes inputs;   // the shapes arriving, by port (batch None)
+  Shapes outputs;  // empty when unknown (a problem upstream or here)
+  int64_t params = 0, trainable_params = 0;
+  int64_t macs = 0;  // multiply-adds per sample
+};
+
+struct CheckReport {
+  std::map<int, NodeReport> nodes;
+  std::vector<Problem> problems;
+  std::vector<int> order;  // node ids in data-flow order (nodes caught in a loop are left out)
+  int64_t total_params = 0, trainable_params = 0, total_macs = 0;
+
+  bool has_errors() const;
+  std::vector<const Problem*> problems_of(int node) const;
+  // The first error, "'dense_1': ..." (for refusing to compile); empty when there is none.
+  std::string first_error() const;
+};
+
+// Keeps the layers it made between runs (keyed by node, type, name and parameters), so a re-check after a
+// small edit rebuilds only what changed.
+class Checker {
+ public:
+  CheckReport check(const ProjectData& project);
+
+ private:
+  struct CachedLayer {
+    std::string key;
+    LayerPtr layer;
+    std::string error;  // the layer could not be made from its parameters
+  };
+  const CachedLayer& layer_for(const Node& node);
+  std::unordered_map<int, CachedLayer> cache_;
+};
+
+// One-off check without a cache.
+CheckReport check(const ProjectData& project);
+
+// "(None, 28, 28)": how the editor writes shapes (Keras's notation).
+std::string shape_text(const Shape& shape);
+
+}  // namespace cornu::nodes

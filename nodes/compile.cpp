@@ -1,0 +1,191 @@
+#include "nodes/compile.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "layers/input_layer.h"
+#include "nodes/catalog.h"
+#include "nodes/checks.h"
+#include "nodes/layout.h"
+
+namespace cornu::nodes {
+
+bool is_chain(const Graph& graph) {
+  int inputs = 0, outputs = 0;
+  std::map<int, int> in_degree, out_degree;
+  for (const auto& e : graph.edges) ++in_degree[e.to.node], ++out_degree[e.from.node];
+  for (const auto& n : graph.nodes) {
+    const CatalogEntry& entry = catalog().get(n.type);
+    inputs += entry.is_input();
+    outputs += entry.is_output();
+    if (entry.variadic() || entry.max_inputs > 1 || in_degree[n.id] > 1 || out_degree[n.id] > 1) return false;
+  }
+  return inputs == 1 && outputs == 1;
+}
+
+namespace {
+
+Shape sample_shape_of(const Node& input) {
+  Config config = input.params;
+  config["name"] = input.name;
+  auto layer = std::dynamic_pointer_cast<InputLayer>(make_layer(kInputType, config));
+  return layer->batch_shape().without_batch();
+}
+
+LayerPtr make_node_layer(const Node& n) {
+  Config config = n.params;
+  config["name"] = n.name;
+  return make_layer(n.type, config);
+}
+
+CompileOptions compile_options(const ProjectData& project, const std::vector<const Node*>& outputs) {
+  CompileOptions o;
+  o.optimizer = project.settings.optimizer;
+  for (const Node* out : outputs) {
+    o.loss.push_back(out->params.value("loss", Config()));
+    o.loss_weights.push_back(out->params.value("loss_weight", 1.0));
+    std::vector<Config> metrics;
+    for (const auto& m : out->params.value("metrics", Config::array())) metrics.push_back(m);
+    o.metrics.push_back(metrics);
+  }
+  return o;
+}
+
+}  // namespace
+
+ModelPtr build_model(const ProjectData& project, bool compile) {
+  CheckReport report = check(project);
+  if (report.has_errors()) throw ValueError("The model cannot be built yet: " + report.first_error());
+  std::map<int, const Node*> by_id;
+  for (const auto& n : project.graph.nodes) by_id[n.id] = &n;
+  std::vector<const Node*> outputs;
+  for (const auto& n : project.graph.nodes)
+    if (n.type == kOutputType) outputs.push_back(&n);
+  set_random_seed(project.settings.seed);
+
+  ModelPtr model;
+  if (is_chain(project.graph)) {
+    auto seq = std::make_shared<Sequential>(project.settings.model_name);
+    for (int id : report.order) {
+      const Node& n = *by_id.at(id);
+      if (n.type == kInputType) seq->add(Input(sample_shape_of(n), n.name));
+      else if (n.type != kOutputType) seq->add(make_node_layer(n));
+    }
+    model = seq;
+  } else {
+    std::map<int, std::vector<SymbolicTensor>> produced;
+    std::vector<SymbolicTensor> inputs;
+    for (int id : report.order) {
+      const Node& n = *by_id.at(id);
+      if (n.type == kOutputType) continue;
+      if (n.type == kInputType) {
+        inputs.push_back(Input(sample_shape_of(n), n.name));
+        produced[id] = {inputs.back()};
+        continue;
+      }
+      std::vector<std::pair<int, SymbolicTensor>> args;
+      for (const auto& e : project.graph.edges)
+        if (e.to.node == id) args.emplace_back(e.to.port, produced.at(e.from.node).at(static_cast<size_t>(e.from.port)));
+      std::sort(args.begin(), args.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<SymbolicTensor> xs;
+      for (auto& a : args) xs.push_back(a.second);
+      produced[id] = call_layer(make_node_layer(n), xs);
+    }
+    std::vector<SymbolicTensor> outs;
+    for (const Node* out : outputs)
+      for (const auto& e : project.graph.edges)
+        if (e.to.node == out->id) outs.push_back(produced.at(e.from.node).at(static_cast<size_t>(e.from.port)));
+    // Keras lists model inputs in the order they were created; the document's order is the user's.
+    model = std::make_shared<Model>(inputs, outs, project.settings.model_name);
+  }
+  if (compile) model->compile(compile_options(project, outputs));
+  return model;
+}
+
+namespace {
+
+// The parameters worth keeping: those that differ from the catalog's defaults.
+Config non_default_params(const CatalogEntry& entry, const Config& config) {
+  Config params = Config::object();
+  for (auto it = config.begin(); it != config.end(); ++it) {
+    if (it.key() == "name" || it.key() == "dtype") continue;
+    const ParamSpec* spec = entry.param(it.key());
+    if (!spec) continue;
+    Config normalized = spec->default_value;
+    check_param(*spec, normalized);
+    if (it.value() != spec->default_value && it.value() != normalized) params[it.key()] = it.value();
+  }
+  return params;
+}
+
+}  // namespace
+
+ProjectData project_from_model(const Model& model, Settings settings) {
+  ProjectData p;
+  p.settings = std::move(settings);
+  p.settings.model_name = model.name();
+  std::map<const cornu::Node*, int> id_of;
+  std::set<const Layer*> seen;
+  int next_id = 1;
+  for (const auto& call : model.nodes()) {
+    const Layer& layer = *call->layer;
+    if (dynamic_cast<const Model*>(&layer))
+      throw ValueError("Model '" + model.name() + "' nests the model '" + layer.name() + "': the canvas cannot show " +
+                       "nested models yet. Flatten it into one model first.");
+    if (!seen.insert(&layer).second)
+      throw ValueError("Layer '" + layer.name() + "' is called more than once (a shared layer): the canvas cannot " +
+                       "show shared layers yet.");
+    const CatalogEntry& entry = catalog().get(layer.class_name());
+    Node n;
+    n.id = next_id++;
+    n.type = entry.type;
+    n.name = layer.name();
+    n.params = non_default_params(entry, layer.config());
+    if (entry.is_input()) n.params["batch_shape"] = layer.config().at("batch_shape");
+    p.graph.nodes.push_back(n);
+    id_of[call.get()] = n.id;
+    for (size_t i = 0; i < call->inputs.size(); ++i) {
+      const SymbolicTensor& x = call->inputs[i];
+      p.graph.edges.push_back({{id_of.at(x.node.get()), x.index}, {n.id, static_cast<int>(i)}});
+    }
+  }
+  const CompileOptions& c = model.compile_options();
+  if (model.compiled()) p.settings.optimizer = c.optimizer;
+  const auto& outputs = model.outputs();
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    Node n;
+    n.id = next_id++;
+    n.type = kOutputType;
+    n.name = "output";  // Keras-style: output, output_1, ... and never a layer's name
+    for (int i = 1; std::any_of(p.graph.nodes.begin(), p.graph.nodes.end(), [&](const Node& m) { return m.name == n.name; }); ++i)
+      n.name = "output_" + std::to_string(i);
+    if (model.compiled()) {
+      n.params["loss"] = c.loss.at(c.loss.size() == 1 ? 0 : o);
+      if (!c.loss_weights.empty() && c.loss_weights.at(o) != 1.0) n.params["loss_weight"] = c.loss_weights.at(o);
+      if (!c.metrics.empty()) {
+        const auto& list = c.metrics.at(c.metrics.size() == 1 ? 0 : o);
+        if (!list.empty()) n.params["metrics"] = list;
+      }
+    }
+    p.graph.nodes.push_back(n);
+    p.graph.edges.push_back({{id_of.at(outputs[o].node.get()), outputs[o].index}, {n.id, 0}});
+  }
+  arrange(p.graph);
+  return p;
+}
+
+void arrange(Graph& graph) {
+  std::vector<LayoutBox> boxes;
+  std::vector<LayoutEdge> edges;
+  for (const auto& n : graph.nodes) boxes.push_back({n.id, kCardWidth, kCardHeight});
+  for (const auto& e : graph.edges) edges.push_back({e.from.node, e.to.node, e.to.port});
+  auto positions = layout_dot(boxes, edges);
+  for (auto& n : graph.nodes) {
+    const LayoutPoint& p = positions.at(n.id);
+    n.x = p.x, n.y = p.y;
+  }
+}
+
+}  // namespace cornu::nodes

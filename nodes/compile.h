@@ -1,0 +1,26 @@
+// Between the document and the engine: a canvas becomes a Keras-style Model (Sequential when it is a chain
+// from one Input to one Output, functional otherwise), and a Model becomes a canvas (how imported Keras
+// models reach the editor), laid out top to bottom by Graphviz.
+#pragma once
+#include "model/model.h"
+#include "nodes/graph.h"
+
+namespace cornu::nodes {
+
+// True when the graph is one Input, a chain of single-input layers, and one Output.
+bool is_chain(const Graph& graph);
+
+// Builds (and, with `compile`, compiles) the model the project describes. Initial weights come from the
+// project's seed. Throws ValueError with the first problem the live checks find, so a model that fails
+// to build says why in the editor's words.
+ModelPtr build_model(const ProjectData& project, bool compile = true);
+
+// The project of an engine model: one node per layer, the compile() settings on Output nodes and in the
+// settings, positions from Graphviz. Nested models and layers called more than once are refused for now
+// (ValueError saying so).
+ProjectData project_from_model(const Model& model, Settings settings = {});
+
+// Lays out every node of the graph (Graphviz dot, top to bottom, no overlaps).
+void arrange(Graph& graph);
+
+}  // namespace cornu::nodes

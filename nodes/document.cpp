@@ -1,0 +1,371 @@
+#include "nodes/document.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/error.h"
+#include "layers/layer.h"
+#include "nodes/commands.h"
+
+namespace cornu::nodes {
+
+namespace {
+
+// "dense_12" -> "dense": the stem a copy is renamed from.
+std::string name_stem(const std::string& name) {
+  auto underscore = name.rfind('_');
+  if (underscore == std::string::npos || underscore + 1 == name.size()) return name;
+  for (size_t i = underscore + 1; i < name.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(name[i]))) return name;
+  return name.substr(0, underscore);
+}
+
+}  // namespace
+
+bool valid_layer_name(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') return false;
+  return true;
+}
+
+Document::Document(QObject* parent) : QObject(parent) {
+  QObject::connect(&undo_, &QUndoStack::cleanChanged, this, [this] { emit changed(); });
+}
+
+const Node* Document::node(int id) const {
+  for (const auto& n : data_.graph.nodes)
+    if (n.id == id) return &n;
+  return nullptr;
+}
+
+const Node* Document::node_named(const std::string& name) const {
+  for (const auto& n : data_.graph.nodes)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+const Node& Document::at(int id) const {
+  if (const Node* n = node(id)) return *n;
+  throw ValueError("The document has no node with id " + std::to_string(id) + ".");
+}
+
+Node& Document::mutable_node(int id) { return const_cast<Node&>(at(id)); }
+
+bool Document::variadic(int id) const { return catalog_entry(id).variadic(); }
+
+std::vector<Edge> Document::edges_into(int id) const {
+  std::vector<Edge> out;
+  for (const auto& e : data_.graph.edges)
+    if (e.to.node == id) out.push_back(e);
+  std::sort(out.begin(), out.end(), [](const Edge& a, const Edge& b) { return a.to.port < b.to.port; });
+  return out;
+}
+
+std::vector<Edge> Document::edges_from(int id) const {
+  std::vector<Edge> out;
+  for (const auto& e : data_.graph.edges)
+    if (e.from.node == id) out.push_back(e);
+  return out;
+}
+
+int Document::input_ports(int id) const {
+  const CatalogEntry& entry = catalog_entry(id);
+  if (!entry.variadic()) return entry.max_inputs;
+  return std::max(entry.min_inputs, static_cast<int>(edges_into(id).size()));
+}
+
+Config Document::param(int id, const std::string& key) const {
+  const Node& n = at(id);
+  if (n.params.contains(key)) return n.params.at(key);
+  const ParamSpec* spec = catalog_entry(id).param(key);
+  return spec ? spec->default_value : Config();
+}
+
+std::string Document::unique_name(const std::string& type) const {
+  std::string base = type == kOutputType ? "output" : snake_case(catalog().get(type).type);
+  if (!node_named(base)) return base;
+  for (int i = 1;; ++i)
+    if (std::string candidate = base + "_" + std::to_string(i); !node_named(candidate)) return candidate;
+}
+
+void Document::check_param_value(const Node& node, const std::string& key, Config& value) const {
+  const CatalogEntry& entry = catalog().get(node.type);
+  const ParamSpec* spec = entry.param(key);
+  if (!spec) {
+    std::vector<std::string> names;
+    for (const auto& p : entry.params) names.push_back(p.name);
+    std::string hint = did_you_mean(key, names);
+    throw ValueError(node.type + " has no parameter '" + key + "'. " + hint);
+  }
+  if (std::string why = check_param(*spec, value); !why.empty())
+    throw ValueError(node.type + " '" + node.name + "': " + key + ": " + why + ". (" + spec->doc + ")");
+}
+
+// --- edits ---
+
+int Document::add_node(const std::string& type, double x, double y, const Config& params, const std::string& name) {
+  const CatalogEntry& entry = catalog().get(type);
+  Node n;
+  n.id = next_id_;
+  n.type = entry.type;
+  n.name = name.empty() ? unique_name(entry.type) : name;
+  n.x = x, n.y = y;
+  if (!valid_layer_name(n.name))
+    throw ValueError("'" + n.name + "' cannot name a layer: use letters, digits, '_', '.' or '-'.");
+  if (node_named(n.name)) throw ValueError("A layer called '" + n.name + "' exists already: names must be unique.");
+  if (!params.is_object()) throw ValueError("Parameters are a JSON object, got " + params.dump() + ".");
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    Config v = it.value();
+    check_param_value(n, it.key(), v);
+    n.params[it.key()] = v;
+  }
+  ++next_id_;
+  undo_.push(new AddCommand(*this, "Add " + QString::fromStdString(n.name), {n}, {}));
+  return n.id;
+}
+
+void Document::remove_nodes(const std::vector<int>& ids) {
+  if (ids.empty()) return;
+  for (int id : ids) at(id);
+  undo_.push(new RemoveCommand(*this, ids));
+}
+
+void Document::connect(Port from, Port to) {
+  const Node& source = at(from.node);
+  const Node& target = at(to.node);
+  const CatalogEntry& s = catalog().get(source.type);
+  const CatalogEntry& t = catalog().get(target.type);
+  if (from.node == to.node) throw ValueError("A layer cannot feed itself: '" + source.name + "' -> '" + source.name + "'.");
+  if (s.outputs == 0)
+    throw ValueError("'" + source.name + "' is an Output: nothing comes out of it. Connect the layer before it instead.");
+  if (from.port < 0 || from.port >= s.outputs)
+    throw ValueError("'" + source.name + "' has no output port " + std::to_string(from.port) + ".");
+  if (t.max_inputs == 0)
+    throw ValueError("'" + target.name + "' is an Input: data enters the model there, so nothing can feed it.");
+  const int ports = t.variadic() ? static_cast<int>(edges_into(to.node).size()) + 1 : t.max_inputs;
+  if (to.port < 0 || to.port >= ports)
+    throw ValueError("'" + target.name + "' has no input port " + std::to_string(to.port) + ".");
+  undo_.push(new ConnectCommand(*this, Edge{from, to}));
+}
+
+void Document::disconnect(const Edge& edge) {
+  if (std::find(edges().begin(), edges().end(), edge) == edges().end())
+    throw ValueError("There is no such connection to remove.");
+  undo_.push(new DisconnectCommand(*this, edge));
+}
+
+void Document::set_param(int id, const std::string& key, const Config& value, int gesture) {
+  const Node& n = at(id);
+  const ParamSpec* spec = catalog_entry(id).param(key);
+  if (!spec) {
+    Config unused;
+    check_param_value(n, key, unused);  // throws the unknown-parameter message
+  }
+  // Null returns a parameter to its default, unless None is a value of its own (a nullable, non-null default).
+  std::optional<Config> v;
+  if (!value.is_null() || (spec->nullable && !spec->default_value.is_null())) {
+    Config checked = value;
+    check_param_value(n, key, checked);
+    v = checked;
+  }
+  if (n.params.contains(key) ? v && *v == n.params.at(key) : !v) return;  // nothing changes
+  undo_.push(new SetParamCommand(*this, id, key, v, gesture));
+}
+
+void Document::rename(int id, const std::string& name) {
+  const Node& n = at(id);
+  if (name == n.name) return;
+  if (!valid_layer_name(name))
+    throw ValueError("'" + name + "' cannot name a layer: use letters, digits, '_', '.' or '-' (at most 128).");
+  if (node_named(name)) throw ValueError("A layer called '" + name + "' exists already: names must be unique.");
+  undo_.push(new RenameCommand(*this, id, name));
+}
+
+void Document::move_nodes(const std::vector<std::pair<int, std::pair<double, double>>>& positions, int gesture) {
+  if (positions.empty()) return;
+  for (const auto& p : positions) at(p.first);
+  undo_.push(new MoveCommand(*this, positions, gesture));
+}
+
+void Document::set_settings(const Settings& settings, int gesture) {
+  if (settings == data_.settings) return;
+  if (settings.batch_size < 1 || settings.epochs < 1)
+    throw ValueError("Batch size and epochs must be at least 1.");
+  if (!(settings.validation_split >= 0 && settings.validation_split < 1))
+    throw ValueError("The validation split is a fraction in [0, 1), e.g. 0.1.");
+  undo_.push(new SettingsCommand(*this, settings, gesture));
+}
+
+int Document::insert_on_edge(const Edge& edge, const std::string& type, const Config& params) {
+  if (std::find(edges().begin(), edges().end(), edge) == edges().end())
+    throw ValueError("There is no such connection to insert a layer into.");
+  const CatalogEntry& entry = catalog().get(type);
+  if (entry.max_inputs == 0 || entry.outputs == 0)
+    throw ValueError(entry.type + " cannot go between two layers: it has no " +
+                     (entry.max_inputs == 0 ? "input." : "output."));
+  const Node& a = at(edge.from.node);
+  const Node& b = at(edge.to.node);
+  Node n;
+  n.id = next_id_;
+  n.type = entry.type;
+  n.name = unique_name(entry.type);
+  n.x = (a.x + b.x) / 2, n.y = (a.y + b.y) / 2;
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    Config v = it.value();
+    check_param_value(n, it.key(), v);
+    n.params[it.key()] = v;
+  }
+  ++next_id_;
+  auto* macro = new MacroCommand(*this, "Insert " + QString::fromStdString(n.name));
+  new AddCommand(*this, "", {n}, {}, macro);
+  new DisconnectCommand(*this, edge, macro);
+  new ConnectCommand(*this, Edge{edge.from, Port{n.id, 0}}, macro);
+  new ConnectCommand(*this, Edge{Port{n.id, 0}, edge.to}, macro);
+  undo_.push(macro);
+  return n.id;
+}
+
+std::string Document::copy(const std::vector<int>& ids) const {
+  Config nodes = Config::array(), edges = Config::array();
+  for (const auto& n : data_.graph.nodes)
+    if (std::find(ids.begin(), ids.end(), n.id) != ids.end())
+      nodes.push_back({{"id", n.id}, {"type", n.type}, {"name", n.name}, {"params", n.params}, {"x", n.x}, {"y", n.y}});
+  for (const auto& e : data_.graph.edges)
+    if (std::find(ids.begin(), ids.end(), e.from.node) != ids.end() &&
+        std::find(ids.begin(), ids.end(), e.to.node) != ids.end())
+      edges.push_back({{"from", {e.from.node, e.from.port}}, {"to", {e.to.node, e.to.port}}});
+  return Config{{"cornu_clipboard", 1}, {"nodes", nodes}, {"edges", edges}}.dump();
+}
+
+std::vector<int> Document::paste(const std::string& clipboard, double dx, double dy) {
+  Config c = Config::parse(clipboard, nullptr, false);
+  if (c.is_discarded() || !c.is_object() || !c.contains("cornu_clipboard") || !c.contains("nodes") ||
+      !c.at("nodes").is_array() || !c.contains("edges") || !c.at("edges").is_array())
+    throw ValueError("The clipboard does not hold Cornu layers: copy some nodes first.");
+  std::map<int, int> new_id;
+  std::vector<Node> nodes;
+  std::vector<std::string> taken;
+  auto name_free = [&](const std::string& name) {
+    return !node_named(name) && std::find(taken.begin(), taken.end(), name) == taken.end();
+  };
+  try {
+    for (const auto& j : c.at("nodes")) {
+      Node n;
+      n.id = next_id_ + static_cast<int>(nodes.size());
+      n.type = catalog().get(j.at("type").get<std::string>()).type;
+      n.name = j.at("name").get<std::string>();
+      if (!valid_layer_name(n.name)) n.name = unique_name(n.type);
+      if (!name_free(n.name)) {
+        std::string stem = name_stem(n.name);
+        if (name_free(stem)) n.name = stem;
+        else
+          for (int i = 1; !name_free(n.name = stem + "_" + std::to_string(i)); ++i) {
+          }
+      }
+      for (auto it = j.at("params").begin(); it != j.at("params").end(); ++it) {
+        Config v = it.value();
+        check_param_value(n, it.key(), v);
+        n.params[it.key()] = v;
+      }
+      n.x = j.at("x").get<double>() + dx, n.y = j.at("y").get<double>() + dy;
+      new_id[j.at("id").get<int>()] = n.id;
+      taken.push_back(n.name);
+      nodes.push_back(std::move(n));
+    }
+  } catch (const nlohmann::json::exception&) {
+    throw ValueError("The clipboard's layers are damaged: copy them again.");
+  }
+  std::vector<Edge> edges;
+  for (const auto& j : c.at("edges")) {
+    try {
+      Edge e{{new_id.at(j.at("from")[0].get<int>()), j.at("from")[1].get<int>()},
+             {new_id.at(j.at("to")[0].get<int>()), j.at("to")[1].get<int>()}};
+      edges.push_back(e);
+    } catch (const std::exception&) {
+      throw ValueError("The clipboard's connections are damaged: copy the layers again.");
+    }
+  }
+  if (nodes.empty()) return {};
+  next_id_ += static_cast<int>(nodes.size());
+  std::vector<int> ids;
+  for (const auto& n : nodes) ids.push_back(n.id);
+  undo_.push(new AddCommand(*this, QString("Paste %1 nodes").arg(nodes.size()), std::move(nodes), std::move(edges)));
+  return ids;
+}
+
+void Document::mark_saved() {
+  undo_.setClean();
+  dirty_without_undo_ = false;
+  emit changed();
+}
+
+void Document::reset(ProjectData data) {
+  undo_.clear();
+  data_ = std::move(data);
+  next_id_ = 1;
+  for (const auto& n : data_.graph.nodes) next_id_ = std::max(next_id_, n.id + 1);
+  dirty_without_undo_ = false;
+  undo_.setClean();
+  emit changed();
+}
+
+void Document::append_history(const Config& run) {
+  data_.history.push_back(run);
+  dirty_without_undo_ = true;
+  emit changed();
+}
+
+// --- primitives ---
+
+void Document::insert_node_at(size_t index, const Node& node) {
+  auto& nodes = data_.graph.nodes;
+  nodes.insert(nodes.begin() + static_cast<std::ptrdiff_t>(std::min(index, nodes.size())), node);
+}
+
+Node Document::take_node(int id, size_t* index) {
+  auto& nodes = data_.graph.nodes;
+  auto it = std::find_if(nodes.begin(), nodes.end(), [id](const Node& n) { return n.id == id; });
+  if (it == nodes.end()) throw ValueError("The document has no node with id " + std::to_string(id) + ".");
+  if (index) *index = static_cast<size_t>(it - nodes.begin());
+  Node n = std::move(*it);
+  nodes.erase(it);
+  return n;
+}
+
+void Document::insert_edge_at(size_t index, const Edge& edge) {
+  auto& edges = data_.graph.edges;
+  if (variadic(edge.to.node))  // make room: the later inputs move one port up
+    for (auto& e : edges)
+      if (e.to.node == edge.to.node && e.to.port >= edge.to.port) ++e.to.port;
+  edges.insert(edges.begin() + static_cast<std::ptrdiff_t>(std::min(index, edges.size())), edge);
+}
+
+Edge Document::take_edge(Edge edge, size_t* index) {
+  auto& edges = data_.graph.edges;
+  auto it = std::find(edges.begin(), edges.end(), edge);
+  if (it == edges.end()) throw ValueError("There is no such connection.");
+  if (index) *index = static_cast<size_t>(it - edges.begin());
+  edges.erase(it);
+  if (variadic(edge.to.node))  // close the gap
+    for (auto& e : edges)
+      if (e.to.node == edge.to.node && e.to.port > edge.to.port) --e.to.port;
+  return edge;
+}
+
+void Document::set_param_raw(int id, const std::string& key, const std::optional<Config>& value) {
+  Node& n = mutable_node(id);
+  if (value) n.params[key] = *value;
+  else n.params.erase(key);
+}
+
+void Document::set_name_raw(int id, const std::string& name) { mutable_node(id).name = name; }
+
+void Document::set_position_raw(int id, double x, double y) {
+  Node& n = mutable_node(id);
+  n.x = x, n.y = y;
+}
+
+void Document::set_settings_raw(const Settings& settings) { data_.settings = settings; }
+
+}  // namespace cornu::nodes

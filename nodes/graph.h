@@ -1,0 +1,65 @@
+// The plain data of a project: nodes, edges and settings, as saved in a .cornu file. No behaviour here;
+// Document (document.h) edits it through undoable commands.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/registry.h"
+
+namespace cornu::nodes {
+
+// The size of a node card on the canvas (the canvas draws them; the layout spaces them).
+inline constexpr double kCardWidth = 200, kCardHeight = 72;
+
+struct Node {
+  int id = 0;           // stable within a document; never reused while the document is open
+  std::string type;     // catalog type: Keras class name, or "Output"
+  std::string name;     // unique in the document, Keras-style: "dense", "dense_1"
+  Config params = Config::object();  // the parameters the user set; the others take the catalog's defaults
+  double x = 0, y = 0;  // top-left of the card on the canvas
+  bool operator==(const Node&) const = default;
+};
+
+struct Port {
+  int node = 0;
+  int port = 0;
+  bool operator==(const Port&) const = default;
+};
+
+// An output port feeding an input port. Each input port takes one edge; the ports of a merge layer are
+// ordered (Concatenate's first input is port 0) and stay contiguous: removing one shifts the later ones.
+struct Edge {
+  Port from, to;
+  bool operator==(const Edge&) const = default;
+};
+
+// Model-level and training settings (the Output nodes carry the loss of each output).
+struct Settings {
+  std::string model_name;  // Keras model name; empty: "sequential"/"functional" as Keras names them
+  Config optimizer = {{"class_name", "Adam"}, {"config", {{"learning_rate", 0.001}}}};
+  int64_t batch_size = 32;
+  int64_t epochs = 10;
+  uint64_t seed = 1337;
+  double validation_split = 0.1;
+  bool shuffle = true;
+  Config dataset = nullptr;  // {"name": "fashion-mnist", ...} (data/builtin_datasets.h), or null: none chosen
+  bool operator==(const Settings&) const = default;
+};
+
+struct Graph {
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  bool operator==(const Graph&) const = default;
+};
+
+// Everything a .cornu file holds (the weights live in a sibling .weights.h5).
+struct ProjectData {
+  Graph graph;
+  Settings settings;
+  // One entry per training run: {"started", "settings", "epochs": [{"epoch": 1, "loss": ...}], "stopped", "test"}.
+  Config history = Config::array();
+  bool operator==(const ProjectData&) const = default;
+};
+
+}  // namespace cornu::nodes

@@ -18,6 +18,15 @@
 #ifdef CORNU_WITH_QT
 #include <QtGlobal>
 #endif
+#ifdef CORNU_WITH_NODES
+#include <filesystem>
+
+#include "data/builtin_datasets.h"
+#include "nodes/checks.h"
+#include "nodes/compile.h"
+#include "nodes/project.h"
+#include "nodes/runs.h"
+#endif
 
 namespace cornu::cli {
 
@@ -30,9 +39,15 @@ Build and train neural networks the Keras way.
 Commands:
   (none)                     train the default demo (fashion-mnist-mlp) in the terminal
   demos                      list the built-in demos
+  demos --write DIR          write each demo as a project file DIR/NAME.cornu
   train --demo NAME          train a demo, then report its test metrics
+  train PROJECT.cornu        train a project on its dataset, report its test metrics, and save the
+                             weights (PROJECT.weights.h5) and the run's history into the project
         [--epochs N] [--batch-size N] [--seed S] [--log FILE.jsonl] [--verbose 0|1|2]
+        [--resume]           start from the project's saved weights instead of fresh ones
+        [--no-save]          leave the project and its weights as they are
   summary --demo NAME        print the model summary of a demo
+  summary PROJECT.cornu      print the problems and the model summary of a project
   info                       print the versions in use (Cornu, OpenBLAS, HDF5, Qt, CUDA, cuDNN, GPUs)
 
 Options:
@@ -42,19 +57,22 @@ Options:
 
 struct Options {
   std::string command;
+  std::string target;  // PROJECT of `train PROJECT`, `summary PROJECT`
   std::map<std::string, std::string> values;
 };
 
 Options parse(const std::vector<std::string>& args) {
   static const std::map<std::string, bool> known{{"--demo", true},  {"--epochs", true}, {"--batch-size", true},
                                                  {"--seed", true},  {"--log", true},    {"--verbose", true},
+                                                 {"--write", true}, {"--resume", false}, {"--no-save", false},
                                                  {"--help", false}, {"-h", false},      {"--version", false}};
   Options o;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a.rfind("-", 0) != 0) {
-      if (!o.command.empty()) throw ValueError("Unexpected argument '" + a + "'. Run `cornu --help` for usage.");
-      o.command = a;
+      if (o.command.empty()) o.command = a;
+      else if (o.target.empty() && (o.command == "train" || o.command == "summary")) o.target = a;
+      else throw ValueError("Unexpected argument '" + a + "'. Run `cornu --help` for usage.");
       continue;
     }
     std::string key = a, value;
@@ -139,39 +157,128 @@ int command_summary(const Options& o) {
   return 0;
 }
 
-int command_train(const Options& o) {
-  const Demo& demo = demo_of(o);
-  const uint64_t seed = static_cast<uint64_t>(integer_option(o, "--seed", 1337, 0));
-  FitOptions fit;
-  fit.epochs = static_cast<int>(integer_option(o, "--epochs", demo.epochs, 1));
-  fit.batch_size = static_cast<int>(integer_option(o, "--batch-size", demo.batch_size, 1));
-  fit.verbose = static_cast<int>(integer_option(o, "--verbose", 1, 0));
-  fit.validation_split = demo.validation_split;
-  fit.seed = seed;
+// Trains `model` on `data` as the options say; returns the history and the test metrics.
+struct TrainOutcome {
+  History history;
+  Logs test;
+  std::string stopped = "completed";
+};
+
+TrainOutcome train_and_test(Model& model, const data::TrainTest& data, FitOptions fit, const Options& o) {
   std::shared_ptr<JsonlLogger> logger;
   if (auto it = o.values.find("--log"); it != o.values.end()) {
     logger = std::make_shared<JsonlLogger>(it->second);
     fit.callbacks.push_back(logger);
   }
-  auto info = openblas::info();
-  std::printf("Cornu %s: demo '%s' on CPU (OpenBLAS %s, %d threads), seed %llu\n", CORNU_VERSION, demo.name.c_str(),
-              info.core.c_str(), info.threads, static_cast<unsigned long long>(seed));
-  data::TrainTest data = demo.load();
-  set_random_seed(seed);
-  ModelPtr model = demo.build();
-  if (fit.verbose) std::fputs(model->summary().c_str(), stdout);
+  if (fit.verbose) std::fputs(model.summary().c_str(), stdout);
   if (logger)
     logger->set_samples_per_epoch(  // the training part of Keras's split, floor(n * (1 - split))
         static_cast<int64_t>(std::floor(static_cast<double>(data.train.x.rows()) * (1.0 - fit.validation_split))));
-  model->fit(data.train.x, data.train.y, fit);
+  TrainOutcome out;
+  out.history = model.fit(data.train.x, data.train.y, fit);
+  if (static_cast<int>(out.history.epoch.size()) < fit.epochs - fit.initial_epoch) out.stopped = "stopped early";
   EvaluateOptions eval;
   eval.batch_size = std::max(fit.batch_size, 256);
   eval.verbose = 0;
-  Logs test = model->evaluate(data.test.x, data.test.y, eval);
-  std::printf("Test:%s\n", format_logs(test).c_str());
-  if (logger) logger->write_test(test);
+  out.test = model.evaluate(data.test.x, data.test.y, eval);
+  std::printf("Test:%s\n", format_logs(out.test).c_str());
+  if (logger) logger->write_test(out.test);
+  return out;
+}
+
+void apply_overrides(FitOptions& fit, const Options& o) {
+  fit.epochs = static_cast<int>(integer_option(o, "--epochs", fit.epochs, 1));
+  fit.batch_size = static_cast<int>(integer_option(o, "--batch-size", fit.batch_size, 1));
+  fit.verbose = static_cast<int>(integer_option(o, "--verbose", 1, 0));
+}
+
+void print_backend(const std::string& what, uint64_t seed) {
+  auto info = openblas::info();
+  std::printf("Cornu %s: %s on CPU (OpenBLAS %s, %d threads), seed %llu\n", CORNU_VERSION, what.c_str(),
+              info.core.c_str(), info.threads, static_cast<unsigned long long>(seed));
+}
+
+int command_train_demo(const Options& o) {
+  const Demo& demo = demo_of(o);
+  const uint64_t seed = static_cast<uint64_t>(integer_option(o, "--seed", 1337, 0));
+  FitOptions fit;
+  fit.epochs = demo.epochs;
+  fit.batch_size = demo.batch_size;
+  apply_overrides(fit, o);
+  fit.validation_split = demo.validation_split;
+  fit.seed = seed;
+  print_backend("demo '" + demo.name + "'", seed);
+  data::TrainTest data = demo.load();
+  set_random_seed(seed);
+  ModelPtr model = demo.build();
+  train_and_test(*model, data, fit, o);
   return 0;
 }
+
+#ifdef CORNU_WITH_NODES
+// Prints the live checks' problems; returns false when one of them is an error.
+bool report_problems(const std::string& path, const nodes::ProjectData& project) {
+  nodes::CheckReport report = nodes::check(project);
+  for (const auto& p : report.problems) {
+    std::fprintf(stderr, "%s: %s: %s\n", path.c_str(), p.severity == nodes::Severity::Error ? "error" : "warning",
+                 p.message.c_str());
+  }
+  return !report.has_errors();
+}
+
+int command_summary_project(const Options& o) {
+  nodes::ProjectData project = nodes::load_project(o.target);
+  if (o.values.count("--seed")) project.settings.seed = static_cast<uint64_t>(integer_option(o, "--seed", 0, 0));
+  if (!report_problems(o.target, project)) return 1;
+  ModelPtr model = nodes::build_model(project);
+  std::fputs(model->summary().c_str(), stdout);
+  return 0;
+}
+
+int command_train_project(const Options& o) {
+  nodes::ProjectData project = nodes::load_project(o.target);
+  if (o.values.count("--seed")) project.settings.seed = static_cast<uint64_t>(integer_option(o, "--seed", 0, 0));
+  if (project.settings.dataset.is_null())
+    throw ValueError("'" + o.target + "' names no dataset to train on: choose one in the data panel, or set " +
+                     "settings.dataset, e.g. {\"name\": \"fashion-mnist\"}.");
+  if (!report_problems(o.target, project)) return 1;
+  FitOptions fit = nodes::fit_options(project.settings);
+  apply_overrides(fit, o);
+  print_backend("project '" + o.target + "'", project.settings.seed);
+  data::TrainTest data = data::load_dataset(project.settings.dataset);
+  ModelPtr model = nodes::build_model(project);
+  if (o.values.count("--resume") && !nodes::load_project_weights(o.target, *model))
+    throw ValueError("--resume: '" + nodes::weights_path_for(o.target) + "' does not exist yet; train without --resume first.");
+  const std::string started = nodes::utc_now();
+  TrainOutcome out = train_and_test(*model, data, fit, o);
+  if (o.values.count("--no-save")) return 0;
+  nodes::Settings used = project.settings;
+  used.epochs = fit.epochs, used.batch_size = fit.batch_size;
+  project.history.push_back(nodes::run_record(used, out.history, out.test, started, nodes::utc_now(), out.stopped));
+  nodes::save_project_with_weights(o.target, project, *model);
+  std::printf("Saved the weights to %s and the run to %s\n", nodes::weights_path_for(o.target).c_str(), o.target.c_str());
+  return 0;
+}
+
+int command_write_demos(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw IoError("Cannot create the folder '" + dir + "': " + ec.message() + ".");
+  for (const auto& d : builtin_demos()) {
+    std::string path = (std::filesystem::path(dir) / (d.name + ".cornu")).string();
+    nodes::save_project(path, nodes::demo_project(d));
+    std::printf("%s\n", path.c_str());
+  }
+  return 0;
+}
+#else
+[[noreturn]] void no_projects() {
+  throw ValueError("This build of Cornu has no project files (it was built without Qt, -DCORNU_WITH_GUI=OFF).");
+}
+int command_summary_project(const Options&) { no_projects(); }
+int command_train_project(const Options&) { no_projects(); }
+int command_write_demos(const std::string&) { no_projects(); }
+#endif
 
 std::string mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
@@ -208,8 +315,13 @@ int run(const std::vector<std::string>& args) {
   Options o = parse(args);
   if (o.values.count("--help") || o.values.count("-h")) return std::fputs(kUsage, stdout), 0;
   if (o.values.count("--version")) return std::printf("cornu %s\n", CORNU_VERSION), 0;
-  if (o.command.empty() || o.command == "train") return command_train(o);
+  if ((o.command == "train" || o.command == "summary") && !o.target.empty() && o.values.count("--demo"))
+    throw ValueError("Give either a project file or --demo NAME, not both.");
+  if (o.command == "train" && !o.target.empty()) return command_train_project(o);
+  if (o.command.empty() || o.command == "train") return command_train_demo(o);
+  if (o.command == "demos" && o.values.count("--write")) return command_write_demos(o.values.at("--write"));
   if (o.command == "demos") return command_demos();
+  if (o.command == "summary" && !o.target.empty()) return command_summary_project(o);
   if (o.command == "summary") return command_summary(o);
   if (o.command == "info") return command_info();
   std::string hint = did_you_mean(o.command, {"train", "demos", "summary", "info"});

@@ -1,5 +1,6 @@
 // The `cornu` command line, end to end (it is a contract: later tools rely on its commands and output),
 // and the "30 seconds" example program.
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -108,6 +109,74 @@ class TestCli : public QObject {
     QVERIFY2(r.exit_code == 1 && r.err.contains("spiral"), qPrintable(r.err));
     r = cornu({"train", "--epochs", "zero"});
     QVERIFY2(r.exit_code == 1 && r.err.contains("--epochs"), qPrintable(r.err));
+  }
+
+  void demos_become_project_files() {
+    QTemporaryDir dir;
+    Run r = cornu({"demos", "--write", dir.path() + "/projects"});
+    QCOMPARE(r.exit_code, 0);
+    for (const char* name : {"fashion-mnist-mlp", "spiral", "xor"}) {
+      QString path = dir.path() + "/projects/" + name + ".cornu";
+      QVERIFY2(QFile::exists(path), qPrintable(r.out));
+      Run s = cornu({"summary", path});
+      QCOMPARE(s.exit_code, 0);
+      QVERIFY2(s.out.contains("Total params:"), qPrintable(s.out + s.err));
+    }
+    // The project's summary is the demo's.
+    QCOMPARE(cornu({"summary", dir.path() + "/projects/fashion-mnist-mlp.cornu"}).out,
+             cornu({"summary", "--demo", "fashion-mnist-mlp"}).out);
+  }
+
+  void train_project_saves_weights_and_history() {
+    QTemporaryDir dir;
+    QVERIFY(cornu({"demos", "--write", dir.path()}).exit_code == 0);
+    const QString project = dir.path() + "/xor.cornu";
+    Run r = cornu({"train", project, "--epochs", "3", "--verbose", "0"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.out.contains("Test:") && r.out.contains("xor.weights.h5"), qPrintable(r.out + r.err));
+    QVERIFY(QFile::exists(dir.path() + "/xor.weights.h5"));
+    QFile f(project);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QJsonObject j = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(j["history"].toArray().size(), 1);
+    QJsonObject run = j["history"].toArray()[0].toObject();
+    QCOMPARE(run["epochs"].toArray().size(), 3);
+    QCOMPARE(run["stopped"].toString(), QString("completed"));
+    QVERIFY(run["test"].toObject().contains("accuracy"));
+    f.close();
+    // --resume continues from the saved weights; the second run joins the history.
+    r = cornu({"train", project, "--epochs", "2", "--verbose", "0", "--resume"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(f.readAll()).object()["history"].toArray().size(), 2);
+    f.close();
+    // --no-save leaves the project alone.
+    QVERIFY(cornu({"train", project, "--epochs", "1", "--verbose", "0", "--no-save"}).exit_code == 0);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(f.readAll()).object()["history"].toArray().size(), 2);
+  }
+
+  void broken_projects_are_explained() {
+    QTemporaryDir dir;
+    const QString path = dir.path() + "/broken.cornu";
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"format":"cornu-project","version":1,"graph":{"nodes":[{"id":1,"type":"Dense","name":"d","params":{"units":"x"}}],"edges":[]}})");
+    f.close();
+    Run r = cornu({"summary", path});
+    QCOMPARE(r.exit_code, 1);
+    QVERIFY2(r.err.contains("$.graph.nodes[0].params.units") && r.err.contains("expected an integer"), qPrintable(r.err));
+    // A project that loads but has problems: they are listed, and nothing is built.
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(R"({"format":"cornu-project","version":1,"graph":{"nodes":[{"id":1,"type":"Dense","name":"d","params":{"units":3}}],"edges":[]}})");
+    f.close();
+    r = cornu({"summary", path});
+    QCOMPARE(r.exit_code, 1);
+    QVERIFY2(r.err.contains("error: 'd' has no input") && r.err.contains("no Input"), qPrintable(r.err));
+    r = cornu({"train", path});
+    QCOMPARE(r.exit_code, 1);
+    QVERIFY2(r.err.contains("names no dataset"), qPrintable(r.err));
+    QCOMPARE(cornu({"summary", dir.path() + "/missing.cornu"}).exit_code, 1);
   }
 
   void info_reports_versions() {

@@ -5,6 +5,7 @@
 #include "nodes/checks.h"
 #include "nodes/compile.h"
 #include "nodes/document.h"
+#include "nodes/live_checks.h"
 #include "project_fixtures.h"
 
 using namespace cornu;
@@ -209,6 +210,22 @@ class ChecksTest : public QObject {
     doc.set_param(d, "units", 4000000000LL);
     r = check(doc.data());
     QVERIFY2(find(r, "too many values").size() == 1, all(r).c_str());
+  }
+
+  void liveChecksFollowEveryEditUndoAndRedo() {
+    Document doc;
+    LiveChecks live(doc);
+    QCOMPARE(find(live.report(), "canvas is empty").size(), size_t(1));
+    test::MlpIds ids = test::build_mlp(doc);
+    QVERIFY(live.report().problems.empty());
+    doc.disconnect(Edge{{ids.hidden, 0}, {ids.logits, 0}});
+    QCOMPARE(find(live.report(), "'dense_1' has no input").size(), size_t(1));
+    doc.undo_stack().undo();
+    QVERIFY(live.report().problems.empty());
+    doc.undo_stack().redo();
+    QCOMPARE(find(live.report(), "'dense_1' has no input").size(), size_t(1));
+    doc.reset(ProjectData{});
+    QCOMPARE(find(live.report(), "canvas is empty").size(), size_t(1));
   }
 
   void checkerCacheFollowsEdits() {

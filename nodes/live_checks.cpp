@@ -1,0 +1,15 @@
+#include "nodes/live_checks.h"
+
+namespace cornu::nodes {
+
+LiveChecks::LiveChecks(Document& doc, QObject* parent) : QObject(parent), doc_(doc) {
+  connect(&doc_, &Document::changed, this, &LiveChecks::refresh);
+  refresh();
+}
+
+void LiveChecks::refresh() {
+  report_ = checker_.check(doc_.data());
+  emit updated();
+}
+
+}  // namespace cornu::nodes

@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "core/error.h"
+#include "data/builtin_datasets.h"
+#include "optimizers/optimizer.h"
 #include "layers/layer.h"
 #include "nodes/commands.h"
 
@@ -194,6 +196,10 @@ void Document::set_settings(const Settings& settings, int gesture) {
     throw ValueError("Batch size and epochs must be at least 1.");
   if (!(settings.validation_split >= 0 && settings.validation_split < 1))
     throw ValueError("The validation split is a fraction in [0, 1), e.g. 0.1.");
+  if (!settings.model_name.empty() && !valid_layer_name(settings.model_name))
+    throw ValueError("'" + settings.model_name + "' cannot name a model: use letters, digits, '_', '.' or '-'.");
+  make_optimizer(settings.optimizer);                                  // throws what is wrong with it
+  if (!settings.dataset.is_null()) data::resolve_dataset(settings.dataset);  // likewise
   undo_.push(new SettingsCommand(*this, settings, gesture));
 }
 

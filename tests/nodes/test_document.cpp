@@ -238,6 +238,12 @@ class DocumentTest : public QObject {
     QVERIFY(!doc.dirty());  // back at the saved state
     doc.append_history({{"epochs", Config::array()}});
     QVERIFY(doc.dirty());   // a training run is not an edit, but it is unsaved
+    Settings bad = doc.settings();
+    bad.optimizer = "adamm";
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.set_settings(bad));
+    bad = doc.settings();
+    bad.dataset = {{"name", "mnist-fashion"}};
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.set_settings(bad));
     doc.reset(ProjectData{});
     QVERIFY(!doc.dirty());
     QVERIFY(!doc.undo_stack().canUndo());

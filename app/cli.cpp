@@ -39,7 +39,8 @@ Build and train neural networks the Keras way.
 Commands:
   (none)                     train the default demo (fashion-mnist-mlp) in the terminal
   demos                      list the built-in demos
-  demos --write DIR          write each demo as a project file DIR/NAME.cornu
+  demos --write DIR [--force]
+                             write each demo as a project file DIR/NAME.cornu (--force: replace)
   train --demo NAME          train a demo, then report its test metrics
   train PROJECT.cornu        train a project on its dataset, report its test metrics, and save the
                              weights (PROJECT.weights.h5) and the run's history into the project
@@ -64,7 +65,7 @@ struct Options {
 Options parse(const std::vector<std::string>& args) {
   static const std::map<std::string, bool> known{{"--demo", true},  {"--epochs", true}, {"--batch-size", true},
                                                  {"--seed", true},  {"--log", true},    {"--verbose", true},
-                                                 {"--write", true}, {"--resume", false}, {"--no-save", false},
+                                                 {"--write", true}, {"--resume", false}, {"--no-save", false}, {"--force", false},
                                                  {"--help", false}, {"-h", false},      {"--version", false}};
   Options o;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -88,17 +89,18 @@ Options parse(const std::vector<std::string>& args) {
   return o;
 }
 
-long long integer_option(const Options& o, const std::string& key, long long fallback, long long minimum) {
+long long integer_option(const Options& o, const std::string& key, long long fallback, long long minimum,
+                         long long maximum = 9007199254740991LL) {
   auto it = o.values.find(key);
   if (it == o.values.end()) return fallback;
   try {
     size_t used = 0;
     long long v = std::stoll(it->second, &used);
-    if (used != it->second.size() || v < minimum) throw std::invalid_argument("");
+    if (used != it->second.size() || v < minimum || v > maximum) throw std::invalid_argument("");
     return v;
   } catch (const std::exception&) {
-    throw ValueError("Option " + key + " needs an integer of at least " + std::to_string(minimum) + ", got '" +
-                     it->second + "'.");
+    throw ValueError("Option " + key + " needs an integer from " + std::to_string(minimum) + " to " +
+                     std::to_string(maximum) + ", got '" + it->second + "'.");
   }
 }
 
@@ -187,8 +189,8 @@ TrainOutcome train_and_test(Model& model, const data::TrainTest& data, FitOption
 }
 
 void apply_overrides(FitOptions& fit, const Options& o) {
-  fit.epochs = static_cast<int>(integer_option(o, "--epochs", fit.epochs, 1));
-  fit.batch_size = static_cast<int>(integer_option(o, "--batch-size", fit.batch_size, 1));
+  fit.epochs = static_cast<int>(integer_option(o, "--epochs", fit.epochs, 1, 1000000));
+  fit.batch_size = static_cast<int>(integer_option(o, "--batch-size", fit.batch_size, 1, 1 << 20));
   fit.verbose = static_cast<int>(integer_option(o, "--verbose", 1, 0));
 }
 
@@ -236,7 +238,8 @@ int command_summary_project(const Options& o) {
 }
 
 int command_train_project(const Options& o) {
-  nodes::ProjectData project = nodes::load_project(o.target);
+  const nodes::ProjectData saved = nodes::load_project(o.target);
+  nodes::ProjectData project = saved;  // what this run uses; --seed and friends are not written back
   if (o.values.count("--seed")) project.settings.seed = static_cast<uint64_t>(integer_option(o, "--seed", 0, 0));
   if (project.settings.dataset.is_null())
     throw ValueError("'" + o.target + "' names no dataset to train on: choose one in the data panel, or set " +
@@ -254,18 +257,31 @@ int command_train_project(const Options& o) {
   if (o.values.count("--no-save")) return 0;
   nodes::Settings used = project.settings;
   used.epochs = fit.epochs, used.batch_size = fit.batch_size;
-  project.history.push_back(nodes::run_record(used, out.history, out.test, started, nodes::utc_now(), out.stopped));
-  nodes::save_project_with_weights(o.target, project, *model);
-  std::printf("Saved the weights to %s and the run to %s\n", nodes::weights_path_for(o.target).c_str(), o.target.c_str());
+  nodes::ProjectData result = saved;
+  nodes::append_run(result, nodes::run_record(used, out.history, out.test, started, nodes::utc_now(), out.stopped));
+  // Someone (the editor, say) saved the project while this trained: keep their version, write ours beside it.
+  std::string target = o.target;
+  try {
+    if (!(nodes::load_project(o.target) == saved)) target = o.target.substr(0, o.target.size() - 6) + ".trained.cornu";
+  } catch (const Error&) {
+    target = o.target + ".trained.cornu";
+  }
+  if (target != o.target)
+    std::fprintf(stderr, "'%s' changed while training; the trained model goes to '%s' instead.\n", o.target.c_str(),
+                 target.c_str());
+  nodes::save_project_with_weights(target, result, *model);
+  std::printf("Saved the weights to %s and the run to %s\n", nodes::weights_path_for(target).c_str(), target.c_str());
   return 0;
 }
 
-int command_write_demos(const std::string& dir) {
+int command_write_demos(const std::string& dir, bool force) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw IoError("Cannot create the folder '" + dir + "': " + ec.message() + ".");
   for (const auto& d : builtin_demos()) {
     std::string path = (std::filesystem::path(dir) / (d.name + ".cornu")).string();
+    if (std::filesystem::exists(path) && !force)
+      throw IoError("'" + path + "' exists already: move it away, or add --force to replace it.");
     nodes::save_project(path, nodes::demo_project(d));
     std::printf("%s\n", path.c_str());
   }
@@ -277,7 +293,7 @@ int command_write_demos(const std::string& dir) {
 }
 int command_summary_project(const Options&) { no_projects(); }
 int command_train_project(const Options&) { no_projects(); }
-int command_write_demos(const std::string&) { no_projects(); }
+int command_write_demos(const std::string&, bool) { no_projects(); }
 #endif
 
 std::string mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
@@ -319,7 +335,7 @@ int run(const std::vector<std::string>& args) {
     throw ValueError("Give either a project file or --demo NAME, not both.");
   if (o.command == "train" && !o.target.empty()) return command_train_project(o);
   if (o.command.empty() || o.command == "train") return command_train_demo(o);
-  if (o.command == "demos" && o.values.count("--write")) return command_write_demos(o.values.at("--write"));
+  if (o.command == "demos" && o.values.count("--write")) return command_write_demos(o.values.at("--write"), o.values.count("--force") > 0);
   if (o.command == "demos") return command_demos();
   if (o.command == "summary" && !o.target.empty()) return command_summary_project(o);
   if (o.command == "summary") return command_summary(o);

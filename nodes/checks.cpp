@@ -1,11 +1,17 @@
 #include "nodes/checks.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <set>
 
 #include "core/error.h"
 #include "data/builtin_datasets.h"
+#include "constraints/constraint.h"
+#include "initializers/initializer.h"
 #include "losses/loss.h"
+#include "metrics/metric.h"
+#include "regularizers/regularizer.h"
 #include "nodes/catalog.h"
 
 namespace cornu::nodes {
@@ -30,6 +36,11 @@ std::string CheckReport::first_error() const {
 }
 
 namespace {
+
+double physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0.0;
+}
 
 int64_t add_saturated(int64_t a, int64_t b) {
   int64_t r;
@@ -84,6 +95,23 @@ class Run {
         problem(n.id, "'" + n.name + "' leads nowhere: nothing uses its output. Connect it to another layer or " +
                           "to an Output, or delete it.", Severity::Warning);
     }
+    // An Input that reaches no Output cannot be fed: the model would not know what to do with its data.
+    std::set<int> useful;
+    std::vector<int> stack;
+    for (const auto& n : project_.graph.nodes)
+      if (n.type == kOutputType) stack.push_back(n.id);
+    while (!stack.empty()) {
+      int id = stack.back();
+      stack.pop_back();
+      if (!useful.insert(id).second) continue;
+      if (auto it = g_.in.find(id); it != g_.in.end())
+        for (const Edge* e : it->second) stack.push_back(e->from.node);
+    }
+    if (outputs > 0)
+      for (const auto& n : project_.graph.nodes)
+        if (n.type == kInputType && !useful.count(n.id))
+          problem(n.id, "Input '" + n.name + "' does not lead to any Output, so the model could not take its data. " +
+                            "Connect it through layers to an Output, or delete it.");
     if (project_.graph.nodes.empty()) {
       problem(0, "The canvas is empty: drag an Input from the palette to start, or open an example.");
       return;
@@ -132,19 +160,27 @@ class Run {
           if (--pending[e->to.node] == 0) ready.push_back(e->to.node);
     }
     if (report_.order.size() == g_.nodes.size()) return;
-    // Peel off the unordered nodes that feed no other unordered node: the rest are on loops.
+    // Peel off the unordered nodes that feed no other unordered node (a worklist, linear in the graph):
+    // what remains is on loops.
     std::set<int> loop;
     for (const auto& [id, count] : pending)
       if (count > 0) loop.insert(id);
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (auto it = loop.begin(); it != loop.end();) {
-        bool feeds = false;
-        if (auto o = g_.out.find(*it); o != g_.out.end())
-          for (const Edge* e : o->second) feeds |= loop.count(e->to.node) > 0;
-        if (!feeds) it = loop.erase(it), changed = true;
-        else ++it;
-      }
+    std::map<int, int> feeds;  // out-edges into the unordered set
+    std::vector<int> free;
+    for (int id : loop) {
+      int n = 0;
+      if (auto o = g_.out.find(id); o != g_.out.end())
+        for (const Edge* e : o->second) n += loop.count(e->to.node) > 0;
+      feeds[id] = n;
+      if (n == 0) free.push_back(id);
+    }
+    while (!free.empty()) {
+      int id = free.back();
+      free.pop_back();
+      loop.erase(id);
+      if (auto in = g_.in.find(id); in != g_.in.end())
+        for (const Edge* e : in->second)
+          if (loop.count(e->from.node) && --feeds[e->from.node] == 0) free.push_back(e->from.node);
     }
     for (const auto& e : project_.graph.edges)
       if (loop.count(e.from.node) && loop.count(e.to.node))
@@ -184,6 +220,18 @@ static void check_loss(Run& run, const ProjectData& project, const Node& output,
     loss = make_loss(loss_config);
   } catch (const Error& e) {
     run.problem(output.id, who + ": " + e.what());
+    return;
+  }
+  for (const auto& m : output.params.value("metrics", Config::array())) {
+    try {
+      make_metric(m, loss.get());
+    } catch (const Error& e) {
+      run.problem(output.id, who + ": " + e.what());
+    }
+  }
+  if (producer.type == kInputType) {
+    run.problem(output.id, who + " is fed by the Input '" + producer.name + "' itself: there is nothing to train. " +
+                               "Put layers between them.");
     return;
   }
   const std::string act = final_activation(producer);
@@ -323,7 +371,17 @@ const Checker::CachedLayer& Checker::layer_for(const Node& n) {
     Config config = n.params;
     config["name"] = n.name;
     c.layer = make_layer(n.type, config);
+    // Weight initializers, regularizers and constraints are only made when the model is built: make them
+    // now, so that a bad one is a problem on its node rather than an error at training time.
+    for (const auto& spec : catalog().get(n.type).params) {
+      if (!n.params.contains(spec.name) || n.params.at(spec.name).is_null()) continue;
+      const Config& v = n.params.at(spec.name);
+      if (spec.type == ParamType::Initializer) make_initializer(v);
+      if (spec.type == ParamType::Regularizer) make_regularizer(v);
+      if (spec.type == ParamType::Constraint) make_constraint(v);
+    }
   } catch (const Error& e) {
+    c.layer = nullptr;
     c.error = e.what();
   } catch (const std::exception& e) {  // a hostile value the registry's checks let through
     c.error = "'" + n.name + "' has parameters Cornu cannot use (" + e.what() + "): check them in the inspector.";
@@ -348,6 +406,14 @@ CheckReport Checker::check(const ProjectData& project) {
   for (auto it = cache_.begin(); it != cache_.end();)
     it = g.nodes.count(it->first) ? std::next(it) : cache_.erase(it);
   run.shapes(layers);
+  // Training holds each weight four times (value, gradient, and an optimizer's two moments, as Adam does).
+  const double bytes = static_cast<double>(report.total_params) * 16.0;
+  const double memory = physical_memory_bytes();
+  if (memory > 0 && bytes > memory)
+    run.problem(0, "The model has " + std::to_string(report.total_params) + " parameters: training it needs about " +
+                       std::to_string(static_cast<int64_t>(bytes / (1 << 30))) + " GiB, more than this computer's " +
+                       std::to_string(static_cast<int64_t>(memory / (1 << 30))) +
+                       " GiB. Make the largest layers smaller (the summary shows which).");
   return report;
 }
 

@@ -1,6 +1,7 @@
 #include "nodes/commands.h"
 
 #include <algorithm>
+#include <set>
 
 namespace cornu::nodes {
 
@@ -51,17 +52,12 @@ RemoveCommand::RemoveCommand(Document& doc, std::vector<int> ids, QUndoCommand* 
 
 void RemoveCommand::apply() {
   removed_nodes_.clear(), removed_edges_.clear();
-  auto touches = [&](const Edge& e) {
-    return std::find(ids_.begin(), ids_.end(), e.from.node) != ids_.end() ||
-           std::find(ids_.begin(), ids_.end(), e.to.node) != ids_.end();
-  };
-  // One edge at a time: taking an input of a merge layer renumbers the later ones.
-  for (;;) {
-    auto it = std::find_if(doc_.edges().begin(), doc_.edges().end(), touches);
-    if (it == doc_.edges().end()) break;
-    size_t index = 0;
-    Edge e = doc_.take_edge(*it, &index);
-    removed_edges_.emplace_back(index, e);
+  const std::set<int> ids(ids_.begin(), ids_.end());
+  // From the back, so the recorded indices stay valid; taking an input of a merge layer renumbers the later
+  // inputs, which revert() undoes by putting the edges back in the reverse order.
+  for (size_t i = doc_.edges().size(); i-- > 0;) {
+    const Edge& e = doc_.edges()[i];
+    if (ids.count(e.from.node) || ids.count(e.to.node)) removed_edges_.emplace_back(i, doc_.take_edge_at(i));
   }
   for (int id : ids_) {
     size_t index = 0;

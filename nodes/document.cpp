@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <set>
 
 #include "core/error.h"
 #include "data/builtin_datasets.h"
 #include "optimizers/optimizer.h"
 #include "layers/layer.h"
 #include "nodes/commands.h"
+#include "nodes/project.h"
 
 namespace cornu::nodes {
 
@@ -112,7 +115,7 @@ int Document::add_node(const std::string& type, double x, double y, const Config
   n.id = next_id_;
   n.type = entry.type;
   n.name = name.empty() ? unique_name(entry.type) : name;
-  n.x = x, n.y = y;
+  n.x = clamp_coordinate(x), n.y = clamp_coordinate(y);
   if (!valid_layer_name(n.name))
     throw ValueError("'" + n.name + "' cannot name a layer: use letters, digits, '_', '.' or '-'.");
   if (node_named(n.name)) throw ValueError("A layer called '" + n.name + "' exists already: names must be unique.");
@@ -128,9 +131,11 @@ int Document::add_node(const std::string& type, double x, double y, const Config
 }
 
 void Document::remove_nodes(const std::vector<int>& ids) {
-  if (ids.empty()) return;
-  for (int id : ids) at(id);
-  undo_.push(new RemoveCommand(*this, ids));
+  std::vector<int> unique;
+  for (int id : ids)
+    if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(at(id).id);
+  if (unique.empty()) return;
+  undo_.push(new RemoveCommand(*this, unique));
 }
 
 void Document::connect(Port from, Port to) {
@@ -186,16 +191,23 @@ void Document::rename(int id, const std::string& name) {
 
 void Document::move_nodes(const std::vector<std::pair<int, std::pair<double, double>>>& positions, int gesture) {
   if (positions.empty()) return;
-  for (const auto& p : positions) at(p.first);
-  undo_.push(new MoveCommand(*this, positions, gesture));
+  auto clamped = positions;
+  for (auto& p : clamped) {
+    at(p.first);
+    p.second = {clamp_coordinate(p.second.first), clamp_coordinate(p.second.second)};
+  }
+  undo_.push(new MoveCommand(*this, clamped, gesture));
 }
 
 void Document::set_settings(const Settings& settings, int gesture) {
   if (settings == data_.settings) return;
-  if (settings.batch_size < 1 || settings.epochs < 1)
-    throw ValueError("Batch size and epochs must be at least 1.");
-  if (!(settings.validation_split >= 0 && settings.validation_split < 1))
-    throw ValueError("The validation split is a fraction in [0, 1), e.g. 0.1.");
+  if (settings.batch_size < 1 || settings.batch_size > kMaxBatchSize)
+    throw ValueError("The batch size must be from 1 to " + std::to_string(kMaxBatchSize) + ".");
+  if (settings.epochs < 1 || settings.epochs > kMaxEpochs)
+    throw ValueError("Epochs must be from 1 to " + std::to_string(kMaxEpochs) + ".");
+  if (settings.seed > kMaxSeed) throw ValueError("The seed must be from 0 to " + std::to_string(kMaxSeed) + ".");
+  if (!(settings.validation_split >= 0 && settings.validation_split <= kMaxValidationSplit))
+    throw ValueError("The validation split is a fraction from 0 to 0.99, e.g. 0.1.");
   if (!settings.model_name.empty() && !valid_layer_name(settings.model_name))
     throw ValueError("'" + settings.model_name + "' cannot name a model: use letters, digits, '_', '.' or '-'.");
   make_optimizer(settings.optimizer);                                  // throws what is wrong with it
@@ -206,6 +218,7 @@ void Document::set_settings(const Settings& settings, int gesture) {
 int Document::insert_on_edge(const Edge& edge, const std::string& type, const Config& params) {
   if (std::find(edges().begin(), edges().end(), edge) == edges().end())
     throw ValueError("There is no such connection to insert a layer into.");
+  if (!params.is_object()) throw ValueError("Parameters are a JSON object, got " + params.dump() + ".");
   const CatalogEntry& entry = catalog().get(type);
   if (entry.max_inputs == 0 || entry.outputs == 0)
     throw ValueError(entry.type + " cannot go between two layers: it has no " +
@@ -232,66 +245,57 @@ int Document::insert_on_edge(const Edge& edge, const std::string& type, const Co
   return n.id;
 }
 
+// The clipboard holds a project fragment, so pasting goes through the same validation as opening a file.
 std::string Document::copy(const std::vector<int>& ids) const {
-  Config nodes = Config::array(), edges = Config::array();
+  const std::set<int> selected(ids.begin(), ids.end());
+  ProjectData fragment;
   for (const auto& n : data_.graph.nodes)
-    if (std::find(ids.begin(), ids.end(), n.id) != ids.end())
-      nodes.push_back({{"id", n.id}, {"type", n.type}, {"name", n.name}, {"params", n.params}, {"x", n.x}, {"y", n.y}});
+    if (selected.count(n.id)) fragment.graph.nodes.push_back(n);
+  std::map<int, int> next_port;  // merge layers: the copied inputs become ports 0, 1, ... in their order
+  std::vector<Edge> inner;
   for (const auto& e : data_.graph.edges)
-    if (std::find(ids.begin(), ids.end(), e.from.node) != ids.end() &&
-        std::find(ids.begin(), ids.end(), e.to.node) != ids.end())
-      edges.push_back({{"from", {e.from.node, e.from.port}}, {"to", {e.to.node, e.to.port}}});
-  return Config{{"cornu_clipboard", 1}, {"nodes", nodes}, {"edges", edges}}.dump();
+    if (selected.count(e.from.node) && selected.count(e.to.node)) inner.push_back(e);
+  std::stable_sort(inner.begin(), inner.end(), [](const Edge& a, const Edge& b) {
+    return a.to.node != b.to.node ? a.to.node < b.to.node : a.to.port < b.to.port;
+  });
+  for (auto& e : inner)
+    if (variadic(e.to.node)) e.to.port = next_port[e.to.node]++;
+  fragment.graph.edges = std::move(inner);
+  return project_to_text(fragment);
 }
 
 std::vector<int> Document::paste(const std::string& clipboard, double dx, double dy) {
-  Config c = Config::parse(clipboard, nullptr, false);
-  if (c.is_discarded() || !c.is_object() || !c.contains("cornu_clipboard") || !c.contains("nodes") ||
-      !c.at("nodes").is_array() || !c.contains("edges") || !c.at("edges").is_array())
-    throw ValueError("The clipboard does not hold Cornu layers: copy some nodes first.");
+  ProjectData fragment;
+  try {
+    fragment = parse_project(clipboard);
+  } catch (const ProjectError& e) {
+    throw ValueError("The clipboard does not hold Cornu layers (" + e.json_path() + (e.json_path().empty() ? "" : ": ") +
+                     e.message() + "). Copy some nodes first.");
+  }
   std::map<int, int> new_id;
   std::vector<Node> nodes;
-  std::vector<std::string> taken;
+  std::set<std::string> taken;
   auto name_free = [&](const std::string& name) {
-    return !node_named(name) && std::find(taken.begin(), taken.end(), name) == taken.end();
+    return valid_layer_name(name) && !node_named(name) && !taken.count(name);
   };
-  try {
-    for (const auto& j : c.at("nodes")) {
-      Node n;
-      n.id = next_id_ + static_cast<int>(nodes.size());
-      n.type = catalog().get(j.at("type").get<std::string>()).type;
-      n.name = j.at("name").get<std::string>();
-      if (!valid_layer_name(n.name)) n.name = unique_name(n.type);
-      if (!name_free(n.name)) {
-        std::string stem = name_stem(n.name);
-        if (name_free(stem)) n.name = stem;
-        else
-          for (int i = 1; !name_free(n.name = stem + "_" + std::to_string(i)); ++i) {
-          }
-      }
-      for (auto it = j.at("params").begin(); it != j.at("params").end(); ++it) {
-        Config v = it.value();
-        check_param_value(n, it.key(), v);
-        n.params[it.key()] = v;
-      }
-      n.x = j.at("x").get<double>() + dx, n.y = j.at("y").get<double>() + dy;
-      new_id[j.at("id").get<int>()] = n.id;
-      taken.push_back(n.name);
-      nodes.push_back(std::move(n));
+  for (Node n : fragment.graph.nodes) {
+    new_id[n.id] = next_id_ + static_cast<int>(nodes.size());
+    n.id = new_id[n.id];
+    if (!name_free(n.name)) {
+      const std::string stem = name_stem(n.name);
+      std::string candidate = stem;
+      for (int i = 1; !name_free(candidate) && candidate.size() <= 128; ++i) candidate = stem + "_" + std::to_string(i);
+      if (!name_free(candidate))  // a stem too long to number: start from the type's name
+        for (int i = 0; !name_free(candidate); ++i)
+          candidate = unique_name(n.type) + (i ? "_" + std::to_string(i) : std::string());
+      n.name = candidate;
     }
-  } catch (const nlohmann::json::exception&) {
-    throw ValueError("The clipboard's layers are damaged: copy them again.");
+    n.x = clamp_coordinate(n.x + dx), n.y = clamp_coordinate(n.y + dy);
+    taken.insert(n.name);
+    nodes.push_back(std::move(n));
   }
-  std::vector<Edge> edges;
-  for (const auto& j : c.at("edges")) {
-    try {
-      Edge e{{new_id.at(j.at("from")[0].get<int>()), j.at("from")[1].get<int>()},
-             {new_id.at(j.at("to")[0].get<int>()), j.at("to")[1].get<int>()}};
-      edges.push_back(e);
-    } catch (const std::exception&) {
-      throw ValueError("The clipboard's connections are damaged: copy the layers again.");
-    }
-  }
+  std::vector<Edge> edges = fragment.graph.edges;
+  for (auto& e : edges) e.from.node = new_id.at(e.from.node), e.to.node = new_id.at(e.to.node);
   if (nodes.empty()) return {};
   next_id_ += static_cast<int>(nodes.size());
   std::vector<int> ids;
@@ -318,6 +322,7 @@ void Document::reset(ProjectData data) {
 
 void Document::append_history(const Config& run) {
   data_.history.push_back(run);
+  while (data_.history.size() > kMaxHistoryRuns) data_.history.erase(data_.history.begin());  // files keep 1,000
   dirty_without_undo_ = true;
   emit changed();
 }
@@ -352,7 +357,13 @@ Edge Document::take_edge(Edge edge, size_t* index) {
   auto it = std::find(edges.begin(), edges.end(), edge);
   if (it == edges.end()) throw ValueError("There is no such connection.");
   if (index) *index = static_cast<size_t>(it - edges.begin());
-  edges.erase(it);
+  return take_edge_at(static_cast<size_t>(it - edges.begin()));
+}
+
+Edge Document::take_edge_at(size_t index) {
+  auto& edges = data_.graph.edges;
+  const Edge edge = edges.at(index);
+  edges.erase(edges.begin() + static_cast<std::ptrdiff_t>(index));
   if (variadic(edge.to.node))  // close the gap
     for (auto& e : edges)
       if (e.to.node == edge.to.node && e.to.port > edge.to.port) --e.to.port;

@@ -85,6 +85,7 @@ class Document : public QObject {
   Node take_node(int id, size_t* index);
   void insert_edge_at(size_t index, const Edge& edge);
   Edge take_edge(Edge edge, size_t* index);  // by value: callers often pass an element of edges()
+  Edge take_edge_at(size_t index);
   void set_param_raw(int id, const std::string& key, const std::optional<Config>& value);
   void set_name_raw(int id, const std::string& name);
   void set_position_raw(int id, double x, double y);
@@ -104,7 +105,7 @@ class Document : public QObject {
   bool dirty_without_undo_ = false;
 };
 
-// True when `name` can name a layer: Keras's rule (letters, digits, _ . - /, not empty, no leading '/').
+// True when `name` can name a layer: 1 to 128 letters, digits, '_', '.' or '-' (Keras refuses '/').
 bool valid_layer_name(const std::string& name);
 
 }  // namespace cornu::nodes

@@ -11,6 +11,13 @@ namespace cornu::nodes {
 
 // The size of a node card on the canvas (the canvas draws them; the layout spaces them).
 inline constexpr double kCardWidth = 200, kCardHeight = 72;
+// The canvas is 2e7 pixels across: positions beyond are clamped (and refused in files).
+inline constexpr double kMaxCoordinate = 1e7;
+inline double clamp_coordinate(double v) { return v != v ? 0.0 : v < -kMaxCoordinate ? -kMaxCoordinate : v > kMaxCoordinate ? kMaxCoordinate : v; }
+// Bounds of the settings, shared by the editor and the file loader.
+inline constexpr int64_t kMaxBatchSize = 1 << 20, kMaxEpochs = 1000000;
+inline constexpr uint64_t kMaxSeed = 9007199254740991;  // 2^53 - 1: exact in JSON readers everywhere
+inline constexpr double kMaxValidationSplit = 0.99;
 
 struct Node {
   int id = 0;           // stable within a document; never reused while the document is open

@@ -110,12 +110,12 @@ Settings read_settings(const Config& j, const std::string& path) {
       Reader::fail(at(path, "optimizer"), e.what());
     }
   }
-  if (j.contains("batch_size")) s.batch_size = Reader::integer(j.at("batch_size"), at(path, "batch_size"), 1, 1 << 20);
-  if (j.contains("epochs")) s.epochs = Reader::integer(j.at("epochs"), at(path, "epochs"), 1, 1000000);
+  if (j.contains("batch_size")) s.batch_size = Reader::integer(j.at("batch_size"), at(path, "batch_size"), 1, kMaxBatchSize);
+  if (j.contains("epochs")) s.epochs = Reader::integer(j.at("epochs"), at(path, "epochs"), 1, kMaxEpochs);
   if (j.contains("seed"))
-    s.seed = static_cast<uint64_t>(Reader::integer(j.at("seed"), at(path, "seed"), 0, 9007199254740991));
+    s.seed = static_cast<uint64_t>(Reader::integer(j.at("seed"), at(path, "seed"), 0, static_cast<int64_t>(kMaxSeed)));
   if (j.contains("validation_split"))
-    s.validation_split = Reader::number(j.at("validation_split"), at(path, "validation_split"), 0.0, 0.99);
+    s.validation_split = Reader::number(j.at("validation_split"), at(path, "validation_split"), 0.0, kMaxValidationSplit);
   if (j.contains("shuffle")) s.shuffle = Reader::boolean(j.at("shuffle"), at(path, "shuffle"));
   if (j.contains("dataset") && !j.at("dataset").is_null()) {
     try {
@@ -131,7 +131,7 @@ Settings read_settings(const Config& j, const std::string& path) {
 Node read_node(const Config& j, const std::string& path) {
   Reader::object(j, path, {"id", "type", "name", "params", "position"}, {"id", "type", "name"});
   Node n;
-  n.id = static_cast<int>(Reader::integer(j.at("id"), at(path, "id"), 1, 1000000000));
+  n.id = static_cast<int>(Reader::integer(j.at("id"), at(path, "id"), 1, kMaxNodeId));
   std::string type = Reader::string(j.at("type"), at(path, "type"), 128);
   const CatalogEntry* entry = catalog().find(type);
   if (!entry) {
@@ -165,8 +165,8 @@ Node read_node(const Config& j, const std::string& path) {
     const std::string ppath = at(path, "position");
     const Config& p = Reader::array(j.at("position"), ppath, 2, "numbers");
     if (p.size() != 2) Reader::fail(ppath, "expected [x, y].");
-    n.x = Reader::number(p[0], at(ppath, 0), -1e7, 1e7);
-    n.y = Reader::number(p[1], at(ppath, 1), -1e7, 1e7);
+    n.x = Reader::number(p[0], at(ppath, 0), -kMaxCoordinate, kMaxCoordinate);
+    n.y = Reader::number(p[1], at(ppath, 1), -kMaxCoordinate, kMaxCoordinate);
   }
   return n;
 }
@@ -174,7 +174,7 @@ Node read_node(const Config& j, const std::string& path) {
 Port read_port(const Config& j, const std::string& path, const std::map<int, const Node*>& nodes) {
   const Config& a = Reader::array(j, path, 2, "numbers");
   if (a.size() != 2) Reader::fail(path, "expected [node id, port].");
-  int id = static_cast<int>(Reader::integer(a[0], at(path, 0), 1, 1000000000));
+  int id = static_cast<int>(Reader::integer(a[0], at(path, 0), 1, kMaxNodeId));
   if (!nodes.count(id)) Reader::fail(at(path, 0), "there is no node with id " + std::to_string(id) + ".");
   int port = static_cast<int>(Reader::integer(a[1], at(path, 1), 0, 100000));
   return {id, port};
@@ -241,8 +241,14 @@ Config read_history(const Config& j, const std::string& path) {
 // first; the table grows with the format.
 const std::vector<std::function<void(Config&)>> kMigrations{};
 
-// The deepest nesting of objects and lists, found without parsing (the parser would recurse first).
-bool nesting_within(std::string_view text, int limit) {
+// Nesting depth and the number of objects and lists, found without parsing: the parser would recurse
+// first, and a file of a million small objects would be all in memory before its size could be judged.
+struct Structure {
+  int depth = 0;
+  size_t containers = 0;
+};
+Structure structure_of(std::string_view text, int depth_limit) {
+  Structure s;
   int depth = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
@@ -253,12 +259,14 @@ bool nesting_within(std::string_view text, int limit) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
-      if (++depth > limit) return false;
+      ++s.containers;
+      s.depth = std::max(s.depth, ++depth);
+      if (depth > depth_limit) return s;
     } else if (c == '}' || c == ']') {
       --depth;
     }
   }
-  return true;
+  return s;
 }
 
 }  // namespace
@@ -371,21 +379,17 @@ ProjectData parse_project(std::string_view text) {
   if (text.size() > kMaxProjectBytes)
     Reader::fail("", "the file is " + std::to_string(text.size() >> 20) + " MiB; Cornu opens projects of up to " +
                          std::to_string(kMaxProjectBytes >> 20) + " MiB.");
-  if (!nesting_within(text, kMaxJsonDepth))
+  const Structure structure = structure_of(text, kMaxJsonDepth);
+  if (structure.depth > kMaxJsonDepth)
     Reader::fail("", "the JSON is nested more than " + std::to_string(kMaxJsonDepth) +
                          " levels deep; a Cornu project never is. The file is damaged or not a project.");
-  // Nodes and edges are the objects three levels down ($.graph.nodes[i]); stop counting them early, so a
-  // file with a million nodes is refused before it is all in memory.
-  size_t items = 0;
-  auto guard = [&items](int depth, nlohmann::json::parse_event_t event, Config&) {
-    if (depth == 3 && event == nlohmann::json::parse_event_t::object_start && ++items > kMaxNodes + kMaxEdges + 4 * kMaxHistoryRuns)
-      throw ProjectError("$.graph", "holds more than " + std::to_string(kMaxNodes) + " nodes and " +
-                                        std::to_string(kMaxEdges) + " connections, the most Cornu opens.");
-    return true;
-  };
+  if (structure.containers > kMaxJsonContainers)
+    Reader::fail("", "the file holds " + std::to_string(structure.containers) + " JSON objects and lists; Cornu " +
+                         "opens projects of up to " + std::to_string(kMaxJsonContainers) +
+                         " (for example 10,000 nodes with 50,000 connections and their history).");
   Config j;
   try {
-    j = Config::parse(text.begin(), text.end(), guard);
+    j = Config::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
     Reader::fail("", "the file is not valid JSON (at byte " + std::to_string(e.byte) + "): it may be truncated or damaged.");
   } catch (const nlohmann::json::exception& e) {  // a number beyond double's range, say
@@ -401,11 +405,11 @@ ProjectData load_project(const std::string& path) {
   if (static_cast<size_t>(file.size()) > kMaxProjectBytes)
     throw ProjectError("", "'" + path + "' is " + std::to_string(file.size() >> 20) +
                                " MiB; Cornu opens projects of up to " + std::to_string(kMaxProjectBytes >> 20) + " MiB.");
-  QByteArray bytes = file.readAll();
+  QByteArray bytes = file.read(static_cast<qint64>(kMaxProjectBytes) + 1);  // bounded: /dev/zero, a pipe
   try {
     return parse_project(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())));
   } catch (const ProjectError& e) {
-    throw ProjectError(e.json_path(), "Cannot open '" + path + "': " + e.what());
+    throw ProjectError(e.json_path(), e.message(), "Cannot open '" + path + "': ");
   }
 }
 

@@ -19,16 +19,22 @@ inline constexpr int kProjectFormatVersion = 1;
 inline constexpr size_t kMaxProjectBytes = 64u << 20;
 inline constexpr int kMaxJsonDepth = 64;
 inline constexpr size_t kMaxNodes = 10000, kMaxEdges = 50000, kMaxHistoryRuns = 1000;
+// Node ids in files; the editor numbers new nodes after the largest, which stays within int.
+inline constexpr int64_t kMaxNodeId = 2000000000;
+inline constexpr size_t kMaxJsonContainers = 500000;  // objects and lists in one file
 
 // A project file that cannot be opened; `json_path` says where ("$.graph.nodes[3].params.units").
 class ProjectError : public IoError {
  public:
-  ProjectError(std::string json_path, const std::string& message)
-      : IoError(json_path.empty() ? message : json_path + ": " + message), json_path_(std::move(json_path)) {}
+  ProjectError(std::string json_path, std::string message, const std::string& prefix = "")
+      : IoError(prefix + (json_path.empty() ? message : json_path + ": " + message)),
+        json_path_(std::move(json_path)),
+        message_(std::move(message)) {}
   const std::string& json_path() const { return json_path_; }
+  const std::string& message() const { return message_; }  // without the path
 
  private:
-  std::string json_path_;
+  std::string json_path_, message_;
 };
 
 Config project_to_json(const ProjectData& project);

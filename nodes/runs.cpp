@@ -38,6 +38,11 @@ Config run_record(const Settings& settings, const History& history, const Logs& 
           {"epochs", epochs},   {"stopped", stopped},   {"test", t}};
 }
 
+void append_run(ProjectData& project, Config run) {
+  project.history.push_back(std::move(run));
+  while (project.history.size() > kMaxHistoryRuns) project.history.erase(project.history.begin());
+}
+
 std::string utc_now() {
   return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
 }

@@ -16,6 +16,9 @@ FitOptions fit_options(const Settings& settings);
 Config run_record(const Settings& settings, const History& history, const Logs& test, const std::string& started,
                   const std::string& finished, const std::string& stopped);
 
+// Appends a run to the project's history, dropping the oldest beyond the most a file keeps (1,000 runs).
+void append_run(ProjectData& project, Config run);
+
 // The current time as ISO 8601 UTC, "2026-11-23T11:05:00Z".
 std::string utc_now();
 

@@ -42,7 +42,7 @@ Entry row_wise(std::string name, std::string doc, ActivationFn::Kind kind) {
           .params = {{.name = "axis", .type = ParamType::Int, .default_value = -1,
                       .doc = "Axis along which to normalise (only -1, the last, is supported)."}},
           .create = [name, kind](const Config& c) {
-            int axis = c.at("axis").get<int>();
+            int axis = small_int(c.at("axis"), "The " + name + " activation's axis");
             if (axis != -1)
               throw ValueError("The " + name + " activation works on the last axis (axis=-1), but axis=" +
                                std::to_string(axis) + " was given. Use a Softmax layer with axis=" +

@@ -53,6 +53,15 @@ bool is_int_list(const Config& v) {
 
 }  // namespace
 
+int small_int(const Config& value, const std::string& what, int64_t limit) {
+  if (!is_int(value)) throw ValueError(what + " must be an integer, got " + value.dump() + ".");
+  const auto v = static_cast<int64_t>(value.get<double>());
+  if (v < -limit || v > limit)
+    throw ValueError(what + " must be between " + std::to_string(-limit) + " and " + std::to_string(limit) +
+                     ", got " + value.dump() + ".");
+  return static_cast<int>(v);
+}
+
 std::string check_param(const ParamSpec& spec, Config& v) {
   if (v.is_null()) return spec.nullable || spec.type == ParamType::Activation || spec.type == ParamType::Regularizer ||
                                  spec.type == ParamType::Constraint || spec.type == ParamType::Any
@@ -83,9 +92,14 @@ std::string check_param(const ParamSpec& spec, Config& v) {
     case ParamType::IntTuple:
       if (is_int(v)) v = Config::array({v});
       if (!is_int_list(v)) return "expected a tuple of integers, got " + v.dump();
+      for (auto& x : v) x = static_cast<int64_t>(x.get<double>());  // 2.0 -> 2: readers take int64
       break;
     case ParamType::IntOrTuple:
       if (!is_int(v) && !is_int_list(v)) return "expected an integer or a tuple of integers, got " + v.dump();
+      if (v.is_array())
+        for (auto& x : v) x = static_cast<int64_t>(x.get<double>());
+      else
+        v = static_cast<int64_t>(v.get<double>());
       break;
     case ParamType::FloatList:
       if (!v.is_array()) return "expected a list of numbers, got " + v.dump();

@@ -63,6 +63,10 @@ struct RegistryEntry {
 // value is fine, else the reason ("expected an integer, got \"abc\"").
 std::string check_param(const ParamSpec& spec, Config& value);
 
+// An axis or other small integer from a checked config value, refusing what does not fit in [-limit, limit]
+// (a huge value would otherwise wrap around into a plausible axis). `what` names it in the message.
+int small_int(const Config& value, const std::string& what, int64_t limit = 1024);
+
 // Fills defaults, checks types, choices and ranges, and rejects unknown keys with a suggestion.
 // `what` names the module in messages ("Dense", "optimizer 'adam'"). Keys listed in `passthrough` are
 // accepted without a spec (Keras's "name", "trainable", "dtype" for layers).

@@ -62,8 +62,8 @@ Fans fans_for(const Shape& shape, const Config& config) {
   const Config &in = config.at("input_axes"), &out = config.at("output_axes");
   if (in.is_null() || out.is_null()) return compute_fans(shape);
   Fans f{1, 1};
-  for (const auto& a : in) f.fan_in *= static_cast<double>(shape[a.get<int>()]);
-  for (const auto& a : out) f.fan_out *= static_cast<double>(shape[a.get<int>()]);
+  for (const auto& a : in) f.fan_in *= static_cast<double>(shape[small_int(a, "input_axes")]);
+  for (const auto& a : out) f.fan_out *= static_cast<double>(shape[small_int(a, "output_axes")]);
   return f;
 }
 

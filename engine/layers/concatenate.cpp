@@ -10,12 +10,16 @@ namespace {
 class Concatenate final : public Layer {
  public:
   explicit Concatenate(Config config) : Layer("Concatenate", std::move(config)) {
-    axis_ = static_cast<int>(param("axis").get<int64_t>());
+    axis_ = small_int(param("axis"), "Concatenate '" + name() + "': axis");
   }
 
   Shapes compute_output_shape(const Shapes& inputs) const override {
     expect_inputs(name(), inputs, 2, -1);
     const int rank = inputs[0].rank();
+    if (axis_ >= rank || axis_ < -rank)
+      throw ShapeError("Concatenate '" + name() + "' joins along axis " + std::to_string(axis_) + ", but its inputs " +
+                       inputs[0].to_string() + " have only " + std::to_string(rank) + " axes. Use an axis between 1 and " +
+                       std::to_string(rank - 1) + " (-1: the last).");
     const int axis = inputs[0].normalize_axis(axis_);
     if (axis == 0)
       throw ShapeError("Concatenate '" + name() + "' cannot join along axis " + std::to_string(axis_) +
@@ -25,7 +29,11 @@ class Concatenate final : public Layer {
       const Shape& s = inputs[i];
       bool fits = s.rank() == rank;
       for (int a = 0; fits && a < rank; ++a) {
-        if (a == axis) out[a] = out[a] == Shape::kNone || s[a] == Shape::kNone ? Shape::kNone : out[a] + s[a];
+        if (a == axis) {
+          if (out[a] == Shape::kNone || s[a] == Shape::kNone) out[a] = Shape::kNone;
+          else if (__builtin_add_overflow(out[a], s[a], &out[a]))
+            throw ShapeError("Concatenate '" + name() + "': the joined axis would hold more values than can be counted.");
+        }
         else if (out[a] == Shape::kNone) out[a] = s[a];
         else fits = s[a] == Shape::kNone || s[a] == out[a];
       }

@@ -30,8 +30,8 @@ class Dot final : public Layer {
     if (axes.is_array() && axes.size() != 2)
       throw ValueError("Dot '" + name() + "': axes must be one integer or a pair [axis_a, axis_b], got " +
                        axes.dump() + ".");
-    axes_[0] = static_cast<int>(axes.is_array() ? axes[0].get<int64_t>() : axes.get<int64_t>());
-    axes_[1] = static_cast<int>(axes.is_array() ? axes[1].get<int64_t>() : axes.get<int64_t>());
+    axes_[0] = small_int(axes.is_array() ? axes[0] : axes, "Dot '" + name() + "': axes");
+    axes_[1] = small_int(axes.is_array() ? axes[1] : axes, "Dot '" + name() + "': axes");
     normalize_ = param("normalize").get<bool>();
   }
 
@@ -57,7 +57,10 @@ class Dot final : public Layer {
   int64_t count_macs(const Shapes& inputs, const Shapes& outputs) const override {
     const Shape out = outputs[0].without_batch();
     const int64_t depth = inputs[0][contracted_axis(inputs[0], 0)];
-    return out.fully_known() && depth > 0 ? mul_saturated(out.size(), depth) : 0;
+    if (!out.fully_known() || depth <= 0) return 0;
+    int64_t macs = depth;
+    for (int64_t d : out.dims()) macs = mul_saturated(macs, d);
+    return macs;
   }
 
   void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {

@@ -13,7 +13,7 @@ class Permute final : public Layer {
  public:
   explicit Permute(Config config) : Layer("Permute", std::move(config)) {
     perm_.push_back(0);  // the batch axis stays first
-    for (const auto& d : param("dims")) perm_.push_back(static_cast<int>(d.get<int64_t>()));
+    for (const auto& d : param("dims")) perm_.push_back(small_int(d, "Permute '" + name() + "': dims"));
     std::vector<int> sorted(perm_.begin() + 1, perm_.end());
     std::sort(sorted.begin(), sorted.end());
     for (size_t i = 0; i < sorted.size(); ++i)

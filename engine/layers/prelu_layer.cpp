@@ -26,7 +26,8 @@ class PReLU final : public Layer {
   explicit PReLU(Config config) : Layer("PReLU", std::move(config)) {
     if (params_["shared_axes"].is_number()) params_["shared_axes"] = Config::array({params_["shared_axes"]});
     const Config& axes = param("shared_axes");
-    if (!axes.is_null()) shared_axes_ = axes.get<std::vector<int>>();
+    if (!axes.is_null())
+      for (const auto& a : axes) shared_axes_.push_back(small_int(a, "PReLU '" + name() + "': shared_axes"));
     std::sort(shared_axes_.begin(), shared_axes_.end());
   }
 

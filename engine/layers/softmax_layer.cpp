@@ -16,7 +16,7 @@ class Softmax final : public Layer {
     if (axis.is_array() && axis.size() != 1)
       throw ValueError("Softmax over several axes at once (axis=" + axis.dump() +
                        ") is not supported. Give one axis, or Reshape the axes into one first.");
-    axis_ = axis.is_array() ? axis[0].get<int>() : axis.get<int>();
+    axis_ = small_int(axis.is_array() ? axis[0] : axis, "Softmax '" + name() + "': axis");
   }
 
   Shapes compute_output_shape(const Shapes& inputs) const override {

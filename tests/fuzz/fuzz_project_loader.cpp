@@ -214,7 +214,10 @@ bool grow_graph(Config& doc, Rng& rng) {
     Config params = Config::object();
     if (type == "InputLayer") {
       Config shape = Config::array({nullptr});
-      for (uint64_t r = 1 + rng() % 3; r > 0; --r) shape.push_back(1 + rng() % 12);
+      for (uint64_t r = 1 + rng() % 3; r > 0; --r) {
+        if (rng() % 4 == 0) shape.push_back(interesting_number(rng));  // huge sizes: overflow in shape rules
+        else shape.push_back(1 + rng() % 12);
+      }
       params["batch_shape"] = shape;
     } else if (type == "Dense") {
       params["units"] = 1 + rng() % 12;
@@ -232,8 +235,12 @@ bool grow_graph(Config& doc, Rng& rng) {
       params["loss"] = rng() % 2 ? "mse" : "sparse_categorical_crossentropy";
     }
     g["nodes"].push_back({{"id", id}, {"type", type}, {"name", "n" + std::to_string(id)}, {"params", params}});
-    if (!ids.empty() && type != "InputLayer")
+    if (!ids.empty() && type != "InputLayer") {
       g["edges"].push_back({{"from", {some_id(), 0}}, {"to", {id, 0}}});
+      const bool two_inputs = type == "Concatenate" || type == "Dot" || type == "Add" || type == "Subtract" ||
+                              type == "Multiply" || type == "Average" || type == "Maximum" || type == "Minimum";
+      if (two_inputs) g["edges"].push_back({{"from", {some_id(), 0}}, {"to", {id, 1}}});
+    }
     return true;
   }
   g["edges"].push_back({{"from", {some_id(), rng() % 4 == 0 ? 1 : 0}}, {"to", {some_id(), rng() % 3}}});

@@ -228,6 +228,65 @@ class ChecksTest : public QObject {
     QCOMPARE(find(live.report(), "canvas is empty").size(), size_t(1));
   }
 
+  void modelsThatWouldFailAtTrainingAreCaughtHere() {
+    Document doc;
+    test::MlpIds ids = test::build_mlp(doc);
+    int extra = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 3}}}, "unused");
+    int d = doc.add_node("Dense", 0, 0, {{"units", 2}});
+    doc.connect({extra, 0}, {d, 0});
+    QCOMPARE(find(check(doc.data()), "Input 'unused' does not lead to any Output").size(), size_t(1));
+    doc.remove_nodes({extra, d});
+    doc.set_param(ids.hidden, "kernel_initializer", {{"class_name", "RandomNormal"}, {"config", {{"stddev", "x"}}}});
+    auto p = find(check(doc.data()), "stddev");
+    QVERIFY2(p.size() == 1 && p[0].node == ids.hidden, all(check(doc.data())).c_str());
+    doc.set_param(ids.hidden, "kernel_initializer", nullptr);
+    doc.set_param(ids.output, "metrics", {"acuracy"});
+    QVERIFY2(find(check(doc.data()), "acuracy").size() == 1, all(check(doc.data())).c_str());
+    doc.set_param(ids.output, "metrics", {"accuracy"});
+    QVERIFY(check(doc.data()).problems.empty());
+    // Input straight into Output: nothing to train.
+    Document direct;
+    int in = direct.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 3}}});
+    int out = direct.add_node("Output", 0, 0, {{"loss", "mse"}});
+    direct.connect({in, 0}, {out, 0});
+    QCOMPARE(find(check(direct.data()), "nothing to train").size(), size_t(1));
+    // Too large for this computer's memory.
+    doc.set_param(ids.input, "batch_shape", {nullptr, 1000000});
+    doc.remove_nodes({ids.flatten});
+    doc.connect({ids.input, 0}, {ids.hidden, 0});
+    doc.set_param(ids.hidden, "units", 1000000);
+    QCOMPARE(find(check(doc.data()), "more than this computer's").size(), size_t(1));
+  }
+
+  void hugeAxesAreRefusedNotWrapped() {
+    Document doc;
+    int in = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 4, 3}}});
+    int p = doc.add_node("Permute", 0, 0, {{"dims", {4294967298LL, 4294967297LL}}});
+    int s = doc.add_node("Softmax", 0, 0, {{"axis", 4294967296.0}});
+    int c = doc.add_node("Concatenate", 0, 0, {{"axis", 4294967297LL}});
+    int out = doc.add_node("Output", 0, 0, {{"loss", "mse"}});
+    doc.connect({in, 0}, {p, 0});
+    doc.connect({p, 0}, {s, 0});
+    doc.connect({s, 0}, {c, 0});
+    doc.connect({in, 0}, {c, 1});
+    doc.connect({c, 0}, {out, 0});
+    CheckReport r = check(doc.data());
+    QVERIFY2(r.problems_of(p).size() == 1 && r.problems_of(s).size() == 1 && r.problems_of(c).size() == 1, all(r).c_str());
+    QVERIFY2(find(r, "must be between -1024 and 1024").size() == 3, all(r).c_str());
+    // Dimensions that overflow when joined.
+    Document big;
+    int i = big.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 9223372036854775807LL}}});
+    int cat = big.add_node("Concatenate", 0, 0);
+    big.connect({i, 0}, {cat, 0});
+    big.connect({i, 0}, {cat, 1});
+    QCOMPARE(find(check(big.data()), "more values than can be counted").size(), size_t(1));
+    // Concatenate along an axis the inputs lack names itself.
+    doc.set_param(p, "dims", {2, 1});
+    doc.set_param(s, "axis", -1);
+    doc.set_param(c, "axis", 99);
+    QVERIFY2(find(check(doc.data()), "Concatenate 'concatenate' joins along axis 99").size() == 1, all(check(doc.data())).c_str());
+  }
+
   void checkerCacheFollowsEdits() {
     Document doc;
     test::MlpIds ids = test::build_mlp(doc);

@@ -220,7 +220,43 @@ class DocumentTest : public QObject {
     doc.undo_stack().undo();
     QVERIFY(doc.node(pasted[0]) == nullptr);
     QVERIFY_THROWS_EXCEPTION(ValueError, doc.paste("not json"));
-    QVERIFY_THROWS_EXCEPTION(ValueError, doc.paste(R"({"cornu_clipboard":1,"nodes":[{"id":1}],"edges":[]})"));
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.paste(R"({"format":"cornu-project","version":1,"graph":{"nodes":[{"id":1}],"edges":[]}})"));
+  }
+
+  void hostileClipboardsAndEditsLeaveAValidDocument() {
+    Document doc;
+    test::MlpIds ids = test::build_mlp(doc);
+    auto clip = [](const std::string& graph) {
+      return R"({"format":"cornu-project","version":1,"graph":)" + graph + "}";
+    };
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.paste(clip(R"({"nodes":[{"id":1,"type":"Dense","name":"a"}],"edges":[{"from":[1],"to":[1,0]}]})")));
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.paste(clip(R"({"nodes":[{"id":1,"type":"Output","name":"o"},{"id":2,"type":"Dense","name":"d"}],"edges":[{"from":[1,0],"to":[2,0]}]})")));
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.paste(std::string(200000, '[') + std::string(200000, ']')));
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.paste(clip(R"({"nodes":[{"id":1e300,"type":"Dense","name":"a"}],"edges":[]})")));
+    // Copying a merge layer with only some of its inputs gives a clipboard whose ports have no gaps.
+    int in = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 4}}});
+    int a = doc.add_node("Dense", 0, 0, {{"units", 2}}), b = doc.add_node("Dense", 0, 0, {{"units", 2}});
+    int cat = doc.add_node("Concatenate", 0, 0);
+    doc.connect({in, 0}, {a, 0});
+    doc.connect({in, 0}, {b, 0});
+    doc.connect({a, 0}, {cat, 0});
+    doc.connect({b, 0}, {cat, 1});
+    std::vector<int> pasted = doc.paste(doc.copy({b, cat}));
+    QCOMPARE(doc.edges_into(pasted[1]).size(), size_t(1));
+    QCOMPARE(doc.edges_into(pasted[1])[0].to.port, 0);
+    // Whatever the editor makes, the loader takes back.
+    doc.remove_nodes({ids.hidden, ids.hidden});  // a repeated id is one removal, one undo step
+    doc.move_nodes({{ids.logits, {1e300, -1e300}}});
+    doc.rename(ids.logits, std::string(128, 'x'));
+    doc.paste(doc.copy({ids.logits}));
+    QVERIFY(parse_project(project_to_text(doc.data())) == doc.data());
+    Settings s = doc.settings();
+    s.batch_size = (1 << 20) + 1;
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.set_settings(s));
+    s = doc.settings();
+    s.seed = uint64_t(1) << 60;
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.set_settings(s));
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.insert_on_edge(doc.edges().front(), "Dropout", Config::array({1})));
   }
 
   void dirtyFlagFollowsTheUndoStack() {

@@ -152,8 +152,9 @@ class TestLayersMerge : public QObject {
     QVERIFY_MESSAGE(error_of([] { out_shape("Concatenate", {}, {Shape{None, 4}, Shape{None, 4, 3}}); }), "same rank");
     QVERIFY_MESSAGE(error_of([] { out_shape("Concatenate", {{"axis", 0}}, {Shape{None, 4}, Shape{None, 4}}); }),
                     "batch axis");
+    // An axis the inputs lack: the message names the layer and the axes there are.
     QVERIFY_MESSAGE(error_of([] { out_shape("Concatenate", {{"axis", 3}}, {Shape{None, 4}, Shape{None, 4}}); }),
-                    "out of range");
+                    "joins along axis 3, but its inputs (None, 4) have only 2 axes");
   }
 
   // ---- Dot ----

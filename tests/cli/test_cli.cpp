@@ -112,6 +112,9 @@ class TestCli : public QObject {
   }
 
   void demos_become_project_files() {
+#ifndef CORNU_WITH_NODES
+    QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");
+#endif
     QTemporaryDir dir;
     Run r = cornu({"demos", "--write", dir.path() + "/projects"});
     QCOMPARE(r.exit_code, 0);
@@ -128,6 +131,9 @@ class TestCli : public QObject {
   }
 
   void train_project_saves_weights_and_history() {
+#ifndef CORNU_WITH_NODES
+    QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");
+#endif
     QTemporaryDir dir;
     QVERIFY(cornu({"demos", "--write", dir.path()}).exit_code == 0);
     const QString project = dir.path() + "/xor.cornu";
@@ -157,6 +163,9 @@ class TestCli : public QObject {
   }
 
   void broken_projects_are_explained() {
+#ifndef CORNU_WITH_NODES
+    QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");
+#endif
     QTemporaryDir dir;
     const QString path = dir.path() + "/broken.cornu";
     QFile f(path);

@@ -198,17 +198,12 @@ class TestLayout : public QObject {
       for (const auto& [id, p] : expected) QVERIFY(r.at(id).x == p.x && r.at(id).y == p.y);
   }
 
-  void three_hundred_nodes_lay_out_quickly() {
+  // Its time is measured by tests/benchmarks/bench_checks (no timed tests).
+  void three_hundred_nodes_lay_out() {
     std::vector<LayoutBox> boxes;
     std::vector<LayoutEdge> edges;
     random_dag(300, 5, boxes, edges);
-    QElapsedTimer timer;
-    timer.start();
-    Positions at = layout_dot(boxes, edges);
-    qint64 ms = timer.elapsed();
-    qInfo("300 nodes, %zu edges laid out in %lld ms", edges.size(), ms);
-    check_placement(boxes, at);
-    QVERIFY2(ms < 1000, qPrintable(QString("took %1 ms").arg(ms)));
+    check_placement(boxes, layout_dot(boxes, edges));
   }
 };
 

@@ -68,6 +68,13 @@ const ParamSpec* CatalogEntry::param(const std::string& name) const {
   return nullptr;
 }
 
+std::string CatalogEntry::unknown_param_message(const std::string& name) const {
+  std::vector<std::string> names;
+  for (const auto& p : params) names.push_back(p.name);
+  std::string hint = did_you_mean(name, names);
+  return type + " has no parameter '" + name + "'." + (hint.empty() ? "" : " " + hint);
+}
+
 Catalog::Catalog() {
   for (const auto& r : layer_registry().entries()) entries_.push_back(layer_entry(r));
   entries_.push_back(output_entry());

@@ -26,6 +26,8 @@ struct CatalogEntry {
   bool is_output() const { return type == kOutputType; }
   bool variadic() const { return max_inputs < 0; }
   const ParamSpec* param(const std::string& name) const;
+  // "Dense has no parameter 'unit'. Did you mean 'units'?": for editors and the file loader alike.
+  std::string unknown_param_message(const std::string& name) const;
 };
 
 class Catalog {

@@ -97,12 +97,7 @@ std::string Document::unique_name(const std::string& type) const {
 void Document::check_param_value(const Node& node, const std::string& key, Config& value) const {
   const CatalogEntry& entry = catalog().get(node.type);
   const ParamSpec* spec = entry.param(key);
-  if (!spec) {
-    std::vector<std::string> names;
-    for (const auto& p : entry.params) names.push_back(p.name);
-    std::string hint = did_you_mean(key, names);
-    throw ValueError(node.type + " has no parameter '" + key + "'. " + hint);
-  }
+  if (!spec) throw ValueError(entry.unknown_param_message(key));
   if (std::string why = check_param(*spec, value); !why.empty())
     throw ValueError(node.type + " '" + node.name + "': " + key + ": " + why + ". (" + spec->doc + ")");
 }

@@ -150,12 +150,7 @@ Node read_node(const Config& j, const std::string& path) {
     if (!j.at("params").is_object()) Reader::fail(ppath, "expected an object, found " + Reader::kind(j.at("params")) + ".");
     for (auto it = j.at("params").begin(); it != j.at("params").end(); ++it) {
       const ParamSpec* spec = entry->param(it.key());
-      if (!spec) {
-        std::vector<std::string> names;
-        for (const auto& p : entry->params) names.push_back(p.name);
-        std::string hint = did_you_mean(it.key(), names);
-        Reader::fail(ppath, n.type + " has no parameter '" + it.key() + "'." + (hint.empty() ? "" : " " + hint));
-      }
+      if (!spec) Reader::fail(ppath, entry->unknown_param_message(it.key()));
       Config v = it.value();
       if (std::string why = check_param(*spec, v); !why.empty()) Reader::fail(at(ppath, it.key()), why + ".");
       n.params[it.key()] = v;

@@ -64,6 +64,14 @@ Inspector::Inspector(nodes::Document& doc, nodes::LiveChecks& checks, Selection&
   refresh();
 }
 
+Inspector::~Inspector() {
+  // Closing takes the focus from a field, which commits what was typed there and changes the document:
+  // by then this object is half destroyed and must not hear of it.
+  disconnect(&doc_, nullptr, this, nullptr);
+  disconnect(&checks_, nullptr, this, nullptr);
+  disconnect(&selection_, nullptr, this, nullptr);
+}
+
 std::string Inspector::wanted_key() const {
   if (const int id = selection_.single(); id && doc_.node(id)) return "node:" + std::to_string(id) + ":" + doc_.at(id).type;
   int existing = 0;
@@ -209,13 +217,14 @@ void Inspector::refresh_report() {
   if (auto it = report.nodes.find(node_); it != report.nodes.end()) {
     const nodes::NodeReport& r = it->second;
     html += shapes_html("Input", r.inputs);
-    if (r.outputs.empty() && doc_.catalog_entry(node_).outputs > 0)
+    const nodes::CatalogEntry* entry = nodes::catalog().find(doc_.at(node_).type);
+    if (r.outputs.empty() && (!entry || entry->outputs > 0))
       html += "<tr><td>Output</td><td>unknown until the problems are fixed</td></tr>";
     html += shapes_html("Output", r.outputs);
     html += "<tr><td>Params&nbsp;&nbsp;</td><td>" + count_text(r.params);
-    if (r.params > 0)
-      html += " (" + count_text(r.trainable_params) + " trainable, " + count_text(r.params - r.trainable_params) +
-              " non-trainable)";
+    if (r.params > 0 && r.trainable_params == r.params) html += ", all trainable";
+    else if (r.params > 0)
+      html += ", " + count_text(r.trainable_params) + " trainable, " + count_text(r.params - r.trainable_params) + " frozen";
     html += "</td></tr>";
     if (r.macs > 0) html += "<tr><td>Mult-adds&nbsp;&nbsp;</td><td>" + count_text(r.macs) + " per sample</td></tr>";
   } else {

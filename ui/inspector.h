@@ -27,6 +27,7 @@ class Inspector : public QWidget {
 
  public:
   Inspector(nodes::Document& doc, nodes::LiveChecks& checks, Selection& selection, QWidget* parent = nullptr);
+  ~Inspector() override;
 
   enum class Mode { Settings, Node, Several };
   Mode mode() const { return mode_; }

@@ -7,7 +7,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QRegularExpressionValidator>
-#include <QStyle>
 #include <QToolButton>
 #include <algorithm>
 #include <climits>
@@ -83,7 +82,7 @@ ParamEditor::ParamEditor(ParamSpec spec, ParamAccess access, QWidget* parent, co
   reset_ = new QToolButton(parent);
   reset_->setObjectName(name + ".reset");
   reset_->setAutoRaise(true);
-  reset_->setIcon(parent->style()->standardIcon(QStyle::SP_DialogResetButton));
+  reset_->setText(QString::fromUtf8("\u21BA"));  // ↺, as Blender's and Qt Designer's reset arrows
   reset_->setToolTip("Reset " + QString::fromStdString(spec_.name) + " to its default" +
                      (spec_.default_value.is_null() ? QString(" (None)") : " (" + format_param(spec_, spec_.default_value) + ")"));
   reset_->setFocusPolicy(Qt::NoFocus);
@@ -144,6 +143,8 @@ void ParamEditor::make_field(QWidget* parent) {
     kind_ = Kind::Checklist;
     list_ = new QListWidget(parent);
     list_->setUniformItemSizes(true);
+    list_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // long names elide; the tooltip has them
+    list_->setTextElideMode(Qt::ElideRight);
     field_ = list_;
     connect(list_, &QListWidget::itemChanged, this, &ParamEditor::commit_checklist);
   } else {
@@ -252,6 +253,7 @@ void ParamEditor::fill_checklist(const Config& value) {
     if (std::find(names.begin(), names.end(), c) == names.end()) names.push_back(c);
   for (const auto& name : names) {
     auto* item = new QListWidgetItem(QString::fromStdString(name), list_);
+    item->setToolTip(item->text());
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
     const bool on = std::find(chosen.begin(), chosen.end(), name) != chosen.end();
     item->setCheckState(on ? Qt::Checked : Qt::Unchecked);

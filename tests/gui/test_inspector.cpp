@@ -367,17 +367,45 @@ class TestInspector : public QObject {
     QCOMPARE(b.inspector->mode(), Inspector::Mode::Settings);
 
     // Text being typed is left alone while the document changes.
-    b.inspector->activateWindow();
+    QApplication::setActiveWindow(b.inspector.get());
     auto* lr = b.field<QLineEdit>("optimizer.learning_rate");
     lr->setFocus();
     if (!lr->hasFocus()) QSKIP("this platform gives no keyboard focus to an offscreen window");
     lr->selectAll();
     QTest::keyClicks(lr, "0.05");
-    auto settings = b.doc.settings();
+    const int caret = lr->cursorPosition();
+    auto settings = b.doc.settings();  // another view changes the same value and another one
     settings.epochs = 3;
+    settings.optimizer["config"]["learning_rate"] = 0.002;
     b.doc.set_settings(settings);
     QCOMPARE(lr->text(), QString("0.05"));
+    QCOMPARE(lr->cursorPosition(), caret);
+    QVERIFY(lr->hasFocus());
     QCOMPARE(b.field<QSpinBox>("settings.epochs")->value(), 3);
+  }
+
+  void types_without_parameters() {
+    // A nested unit (added by another part of the editor) or a type this build does not know: the name
+    // stays editable, and nothing crashes.
+    nodes::Document doc;
+    nodes::ProjectData data;
+    data.graph.nodes.push_back({.id = 1, .type = "Unit", .name = "encoder"});
+    doc.reset(data);
+    // The checker knows only catalog types, so the checks here run on another (empty) document: the
+    // inspector then has no report for the node, which it must survive too.
+    nodes::Document empty;
+    nodes::LiveChecks checks(empty);
+    ui::Selection selection;
+    Inspector inspector(doc, checks, selection);
+    selection.set({1});
+    QCOMPARE(inspector.mode(), Inspector::Mode::Node);
+    QCOMPARE(inspector.form()->editors().size(), size_t(1));
+    auto* name = inspector.findChild<QLineEdit*>("node.name");
+    type_into(name, "decoder");
+    QCOMPARE(doc.at(1).name, std::string("decoder"));
+    bool hint = false;
+    for (auto* label : inspector.findChildren<QLabel*>()) hint = hint || label->text().contains("Double-click the unit");
+    QVERIFY(hint);
   }
 
   void large_ints_get_a_line_edit() {
@@ -398,7 +426,9 @@ class TestInspector : public QObject {
     b.doc.connect({b.ids.flatten, 0}, {reshape, 0});
     const QString dir = qEnvironmentVariable("CORNU_SCREENSHOT_DIR");
     for (const bool dark : {false, true}) {
-      QApplication::setPalette(dark ? dark_palette() : QApplication::style()->standardPalette());
+      const QPalette palette = dark ? dark_palette() : QApplication::style()->standardPalette();
+      QApplication::setPalette(palette);
+      b.inspector->setPalette(palette);
       const QString theme = dark ? "dark" : "light";
       const std::pair<const char*, std::vector<int>> views[] = {
           {"dense", {b.ids.hidden}}, {"reshape", {reshape}}, {"settings", {}}};
@@ -412,6 +442,13 @@ class TestInspector : public QObject {
         QVERIFY(!shot.isNull());
         if (!dir.isEmpty()) QVERIFY(shot.save(QDir(dir).filePath(QString("inspector-%1-%2.png").arg(name, theme))));
       }
+      // A refused value, with its reason under the field.
+      b.selection.set({b.ids.hidden});
+      type_into(b.field<QSpinBox>("param.units"), "0");
+      QVERIFY(!b.error("param.units").isEmpty());
+      b.inspector->resize(320, 420);
+      if (!dir.isEmpty()) QVERIFY(b.inspector->grab().save(QDir(dir).filePath(QString("inspector-refused-%1.png").arg(theme))));
+      b.selection.clear();
     }
     QApplication::setPalette(QApplication::style()->standardPalette());
   }

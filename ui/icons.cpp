@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QHash>
 #include <QIconEngine>
 #include <QPainter>
 #include <QPalette>
@@ -58,7 +59,16 @@ class SvgIconEngine final : public QIconEngine {
     return tint_ == Tint::Fixed ? color_ : palette.color(QPalette::WindowText);
   }
 
+  // Item views repaint their icons often: the last few renderings are kept, keyed by everything they show.
   QPixmap render(const QSize& size, QIcon::Mode mode) const {
+    const QString key = QStringLiteral("%1x%2:%3:%4").arg(size.width()).arg(size.height()).arg(int(mode))
+                            .arg(tint_ == Tint::None ? 0u : tint_color(mode).rgba());
+    if (auto it = cache_->find(key); it != cache_->end()) return *it;
+    if (cache_->size() > 32) cache_->clear();
+    return cache_->insert(key, draw(size, mode)).value();
+  }
+
+  QPixmap draw(const QSize& size, QIcon::Mode mode) const {
     QPixmap out(size.isValid() && !size.isEmpty() ? size : QSize(1, 1));
     out.fill(Qt::transparent);
     if (!renderer_->isValid()) return out;
@@ -80,6 +90,7 @@ class SvgIconEngine final : public QIconEngine {
   Tint tint_;
   QColor color_;
   std::shared_ptr<QSvgRenderer> renderer_;  // parsed once, shared by the icon's copies
+  std::shared_ptr<QHash<QString, QPixmap>> cache_ = std::make_shared<QHash<QString, QPixmap>>();
 };
 
 QString slug(const std::string& name) {
@@ -94,10 +105,16 @@ QString slug(const std::string& name) {
   return out;
 }
 
+// One icon per file and tint for the whole application (a QIcon copy shares its engine and cache).
 QIcon make(const QString& path, SvgIconEngine::Tint tint, const QColor& color = QColor()) {
   ensure_resources();
-  if (!QFile::exists(path)) return QIcon();
-  return QIcon(new SvgIconEngine(path, tint, color));
+  // Never destroyed: icons must not outlive the application object, which static destructors would make them.
+  static auto* made = new QHash<QString, QIcon>;
+  const QString key = QStringLiteral("%1:%2:%3").arg(path).arg(int(tint)).arg(color.isValid() ? color.rgba() : 0u);
+  if (auto it = made->find(key); it != made->end()) return *it;
+  const QIcon icon = QFile::exists(path) ? QIcon(new SvgIconEngine(path, tint, color)) : QIcon();
+  made->insert(key, icon);
+  return icon;
 }
 
 }  // namespace

@@ -342,6 +342,29 @@ class UnitsTest : public QObject {
     QVERIFY(doc.scope().empty());
   }
 
+  void groupingInsideAUnitNestsAnother() {
+    Document doc;
+    GroupedMlp g = grouped_mlp(doc);
+    const int64_t params = check(doc.data()).total_params;
+    doc.enter_unit(g.unit);
+    const std::string before = text(doc);
+    const int inner = doc.group_into_unit({g.ids.hidden}, "core");  // fed by the Flatten inside: (None, 784)
+    QCOMPARE(unit_inputs(body_of(doc.at(inner)))[0]->params.at("batch_shape"), Config::parse("[null, 784]"));
+    QCOMPARE(doc.scope_title(), std::string("model \u203a block"));
+    doc.enter_unit(inner);
+    QCOMPARE(doc.scope_title(), std::string("model \u203a block \u203a core"));
+    QCOMPARE(doc.scope(), (std::vector<int>{g.unit, inner}));
+    doc.leave_unit();
+    doc.leave_unit();
+    const CheckReport r = check(doc.data());
+    QVERIFY2(r.problems.empty(), problems_text(r).c_str());
+    QCOMPARE(r.total_params, params);
+    QCOMPARE(build_model(doc.data())->count_params(), params);
+    doc.undo_stack().undo();  // back inside 'block', without 'core'
+    QCOMPARE(doc.scope(), std::vector<int>{g.unit});
+    QCOMPARE(text(doc), before);
+  }
+
   void problemsInsideSurfaceOnTheUnit() {
     Document doc;
     GroupedMlp g = grouped_mlp(doc);

@@ -39,6 +39,14 @@ CatalogEntry output_entry() {
   return e;
 }
 
+CatalogEntry unit_entry() {
+  CatalogEntry e;
+  e.type = kUnitType;
+  e.category = "Units";
+  e.doc = "A group of layers used as one: a nested model";
+  return e;
+}
+
 // Keras's per-layer `trainable` flag, which every layer config carries.
 ParamSpec trainable_param() {
   return {.name = "trainable", .type = ParamType::Bool, .default_value = true,
@@ -78,6 +86,7 @@ std::string CatalogEntry::unknown_param_message(const std::string& name) const {
 Catalog::Catalog() {
   for (const auto& r : layer_registry().entries()) entries_.push_back(layer_entry(r));
   entries_.push_back(output_entry());
+  entries_.push_back(unit_entry());
 }
 
 const CatalogEntry* Catalog::find(const std::string& type) const {

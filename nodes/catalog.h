@@ -11,19 +11,24 @@ namespace cornu::nodes {
 
 inline constexpr const char* kOutputType = "Output";
 inline constexpr const char* kInputType = "InputLayer";
+// A group of layers used as one: a nested model whose body is a graph (Node::body).
+inline constexpr const char* kUnitType = "Unit";
 
 struct CatalogEntry {
   std::string type;      // Keras class name ("Dense"), or "Output"
   std::string category;  // one of categories(), in palette order
   std::string doc;       // one line
   std::vector<ParamSpec> params;
-  int min_inputs = 1, max_inputs = 1;  // input ports; max -1: as many as are wired (merge layers)
-  int outputs = 1;                     // output ports
+  // Input ports; max -1: as many as are wired (merge layers). A unit's ports come from its body
+  // (Document::input_ports/output_ports): its entry says 1 and 1 only as the usual case.
+  int min_inputs = 1, max_inputs = 1;
+  int outputs = 1;  // output ports
   // Parameters worth printing on the node card ("units", "activation", "rate"...).
   std::vector<std::string> card_params;
 
   bool is_input() const { return type == kInputType; }
   bool is_output() const { return type == kOutputType; }
+  bool is_unit() const { return type == kUnitType; }
   bool variadic() const { return max_inputs < 0; }
   const ParamSpec* param(const std::string& name) const;
   // "Dense has no parameter 'unit'. Did you mean 'units'?": for editors and the file loader alike.

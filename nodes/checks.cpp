@@ -13,6 +13,7 @@
 #include "metrics/metric.h"
 #include "regularizers/regularizer.h"
 #include "nodes/catalog.h"
+#include "nodes/units.h"
 
 namespace cornu::nodes {
 
@@ -78,7 +79,11 @@ struct GraphIndex {
 
 class Run {
  public:
-  Run(const ProjectData& p, CheckReport& r, const GraphIndex& g) : project_(p), report_(r), g_(g) {}
+  // `body`: the graph is a unit's body, checked as a model of its own; `units`: the reports of the bodies of
+  // the graph's units, by unit id.
+  Run(const ProjectData& p, const Graph& graph, bool body, CheckReport& r, const GraphIndex& g,
+      const std::map<int, CheckReport>& units)
+      : project_(p), graph_(graph), body_(body), report_(r), g_(g), units_(units) {}
 
   void problem(int node, std::string message, Severity s = Severity::Error, std::optional<Edge> edge = {}) {
     report_.problems.push_back({s, node, edge, std::move(message)});
@@ -86,7 +91,7 @@ class Run {
 
   void structure() {
     int inputs = 0, outputs = 0;
-    for (const auto& n : project_.graph.nodes) {
+    for (const auto& n : graph_.nodes) {
       const CatalogEntry& e = catalog().get(n.type);
       inputs += e.is_input();
       outputs += e.is_output();
@@ -98,7 +103,7 @@ class Run {
     // An Input that reaches no Output cannot be fed: the model would not know what to do with its data.
     std::set<int> useful;
     std::vector<int> stack;
-    for (const auto& n : project_.graph.nodes)
+    for (const auto& n : graph_.nodes)
       if (n.type == kOutputType) stack.push_back(n.id);
     while (!stack.empty()) {
       int id = stack.back();
@@ -107,12 +112,24 @@ class Run {
       if (auto it = g_.in.find(id); it != g_.in.end())
         for (const Edge* e : it->second) stack.push_back(e->from.node);
     }
+    const std::string model = body_ ? "unit" : "model";
     if (outputs > 0)
-      for (const auto& n : project_.graph.nodes)
+      for (const auto& n : graph_.nodes)
         if (n.type == kInputType && !useful.count(n.id))
-          problem(n.id, "Input '" + n.name + "' does not lead to any Output, so the model could not take its data. " +
-                            "Connect it through layers to an Output, or delete it.");
-    if (project_.graph.nodes.empty()) {
+          problem(n.id, "Input '" + n.name + "' does not lead to any Output, so the " + model + " could not take " +
+                            "its data. Connect it through layers to an Output, or delete it.");
+    if (body_) {
+      if (graph_.nodes.empty())
+        problem(0, "The unit is empty: open it and add an Input, the layers, and an Output.");
+      else if (inputs == 0)
+        problem(0, "The unit has no Input: add one inside it (Input/Output in the palette); each Input is one of the "
+                   "unit's input ports.");
+      else if (outputs == 0)
+        problem(0, "The unit has no Output: connect its last layer to an Output inside it; each Output is one of the "
+                   "unit's output ports (it carries no loss).");
+      return;
+    }
+    if (graph_.nodes.empty()) {
       problem(0, "The canvas is empty: drag an Input from the palette to start, or open an example.");
       return;
     }
@@ -123,7 +140,32 @@ class Run {
                  "which also says which loss to train with.");
   }
 
+  // A unit's ports are its body's Inputs and Outputs; an edit inside can leave connections on ports gone.
+  void unit_ports(const Node& n) {
+    const Graph& body = body_of(n);
+    const int inputs = static_cast<int>(unit_inputs(body).size()), outputs = static_cast<int>(unit_outputs(body).size());
+    const auto none = std::vector<const Edge*>{};
+    const auto& in = g_.in.count(n.id) ? g_.in.at(n.id) : none;
+    const auto& out = g_.out.count(n.id) ? g_.out.at(n.id) : none;
+    for (int port = 0; port < inputs; ++port)
+      if (std::none_of(in.begin(), in.end(), [port](const Edge* x) { return x->to.port == port; }))
+        problem(n.id, "Input " + std::to_string(port + 1) + " of unit '" + n.name + "' is not connected: it takes " +
+                          std::to_string(inputs) + (inputs == 1 ? " input" : " inputs") +
+                          " (the Inputs inside it); wire a layer's output into each.");
+    for (const Edge* e : in)
+      if (e->to.port >= inputs)
+        problem(n.id, "Unit '" + n.name + "' has no input " + std::to_string(e->to.port + 1) + " any more: it has " +
+                          std::to_string(inputs) + " Inputs inside. Delete the connection from '" +
+                          g_.name(e->from.node) + "', or add an Input inside the unit.", Severity::Error, *e);
+    for (const Edge* e : out)
+      if (e->from.port >= outputs)
+        problem(n.id, "Unit '" + n.name + "' has no output " + std::to_string(e->from.port + 1) + " any more: it has " +
+                          std::to_string(outputs) + " Outputs inside. Delete the connection to '" +
+                          g_.name(e->to.node) + "', or add an Output inside the unit.", Severity::Error, *e);
+  }
+
   void ports(const Node& n, const CatalogEntry& e) {
+    if (e.is_unit()) return unit_ports(n);
     auto it = g_.in.find(n.id);
     const size_t wired = it == g_.in.end() ? 0 : it->second.size();
     if (e.variadic()) {
@@ -151,7 +193,7 @@ class Run {
     std::map<int, int> pending;
     for (const auto& [id, n] : g_.nodes) pending[id] = g_.in.count(id) ? static_cast<int>(g_.in.at(id).size()) : 0;
     std::vector<int> ready;
-    for (const auto& n : project_.graph.nodes)
+    for (const auto& n : graph_.nodes)
       if (pending[n.id] == 0) ready.push_back(n.id);
     for (size_t i = 0; i < ready.size(); ++i) {
       report_.order.push_back(ready[i]);
@@ -182,7 +224,7 @@ class Run {
         for (const Edge* e : in->second)
           if (loop.count(e->from.node) && --feeds[e->from.node] == 0) free.push_back(e->from.node);
     }
-    for (const auto& e : project_.graph.edges)
+    for (const auto& e : graph_.edges)
       if (loop.count(e.from.node) && loop.count(e.to.node))
         problem(e.to.node, "The connection '" + g_.name(e.from.node) + "' -> '" + g_.name(e.to.node) +
                                "' closes a loop: data would flow in a circle. A model flows one way, from its Inputs "
@@ -193,9 +235,14 @@ class Run {
   void shapes(const std::unordered_map<int, LayerPtr>& layers);
 
  private:
+  bool unit_shapes(const Node& n, NodeReport& r);
+
   const ProjectData& project_;
+  const Graph& graph_;
+  bool body_;
   CheckReport& report_;
   const GraphIndex& g_;
+  const std::map<int, CheckReport>& units_;
 };
 
 bool is_crossentropy(LossKind k) {
@@ -291,9 +338,46 @@ static void check_loss(Run& run, const ProjectData& project, const Node& output,
   }
 }
 
+// A unit: what arrives must fit its Inputs; what leaves is what reaches its Outputs. False when not known.
+bool Run::unit_shapes(const Node& n, NodeReport& r) {
+  const CheckReport& body = units_.at(n.id);
+  const Graph& graph = body_of(n);
+  const auto inputs = unit_inputs(graph);
+  const auto wired = g_.in.find(n.id);
+  bool known = true;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    auto it = body.nodes.find(inputs[k]->id);
+    if (it == body.nodes.end() || it->second.outputs.empty()) {
+      known = false;  // the Input's own shape is wrong: reported inside
+      continue;
+    }
+    const Shape& wanted = it->second.outputs[0];
+    if (r.inputs[k].without_batch() == wanted.without_batch()) continue;
+    const Edge* edge = wired->second.at(k);  // inputs arrived at every port, in port order
+    problem(n.id, "Unit '" + n.name + "' takes " + shape_text(wanted) + " at input " + std::to_string(k + 1) +
+                      " (its Input '" + inputs[k]->name + "'), but '" + g_.name(edge->from.node) + "' gives " +
+                      shape_text(r.inputs[k]) + ". Change the layers before it, or the shape of that Input inside " +
+                      "the unit.", Severity::Error, *edge);
+    known = false;
+  }
+  if (!known) return false;
+  for (const Node* output : unit_outputs(graph)) {
+    auto it = body.nodes.find(output->id);
+    if (it == body.nodes.end() || it->second.outputs.empty()) {
+      r.outputs.clear();
+      return false;
+    }
+    r.outputs.push_back(it->second.outputs[0]);
+  }
+  r.params = body.total_params;
+  r.trainable_params = body.trainable_params;
+  r.macs = body.total_macs;
+  return true;
+}
+
 void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
   std::optional<data::DatasetInfo> labels;
-  if (!project_.settings.dataset.is_null()) {
+  if (!body_ && !project_.settings.dataset.is_null()) {
     try {
       labels = data::dataset_info(project_.settings.dataset);
     } catch (const Error& e) {
@@ -316,14 +400,26 @@ void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
         if (e->from.port >= static_cast<int>(src.outputs.size())) known = false;
         else r.inputs.push_back(src.outputs[static_cast<size_t>(e->from.port)]);
       }
-    if (!entry.variadic() && static_cast<int>(r.inputs.size()) != entry.max_inputs) known = false;
+    const int ports = entry.is_unit() ? static_cast<int>(unit_inputs(body_of(n)).size()) : entry.max_inputs;
+    if (!entry.variadic() && static_cast<int>(r.inputs.size()) != ports) known = false;
     if (entry.variadic() && static_cast<int>(r.inputs.size()) < entry.min_inputs) known = false;
     if (!known) continue;  // the problem is upstream, or an open port already reported
     if (entry.is_output()) {
       r.outputs = r.inputs;
       const Edge* in = g_.in.at(id).front();
-      check_loss(*this, project_, n, *g_.nodes.at(in->from.node), r.inputs[0],
-                 output_count == 1 ? labels : std::nullopt);
+      if (!body_)
+        check_loss(*this, project_, n, *g_.nodes.at(in->from.node), r.inputs[0],
+                   output_count == 1 ? labels : std::nullopt);
+      else if (n.params.contains("loss") && !n.params.at("loss").is_null())
+        problem(id, "Output '" + n.name + "' is inside a unit, so its loss is not used: only the model's own Outputs "
+                        "carry a loss. Clear it, or set the loss on the model's Output.", Severity::Warning);
+      continue;
+    }
+    if (entry.is_unit()) {
+      if (!unit_shapes(n, r)) continue;
+      report_.total_params = add_saturated(report_.total_params, r.params);
+      report_.trainable_params = add_saturated(report_.trainable_params, r.trainable_params);
+      report_.total_macs = add_saturated(report_.total_macs, r.macs);
       continue;
     }
     auto layer_it = layers.find(id);
@@ -389,15 +485,42 @@ const Checker::CachedLayer& Checker::layer_for(const Node& n) {
   return c;
 }
 
-CheckReport Checker::check(const ProjectData& project) {
+CheckReport Checker::check(const ProjectData& project, const std::vector<int>& scope) {
+  Checker* checker = this;
+  const Graph* graph = &project.graph;
+  for (int id : scope) {
+    auto it = std::find_if(graph->nodes.begin(), graph->nodes.end(), [id](const Node& n) { return n.id == id; });
+    if (it == graph->nodes.end() || !is_unit(*it))
+      throw ValueError("The scope names node " + std::to_string(id) + ", which is not a unit there.");
+    auto& inner = checker->units_[id];
+    if (!inner) inner = std::make_unique<Checker>();
+    checker = inner.get();
+    graph = &body_of(*it);
+  }
+  return checker->check_graph(project, *graph, !scope.empty());
+}
+
+CheckReport Checker::check_graph(const ProjectData& project, const Graph& graph, bool body) {
   CheckReport report;
-  GraphIndex g(project.graph);
-  Run run(project, report, g);
+  GraphIndex g(graph);
+  std::map<int, CheckReport> units;  // the bodies first: a unit's shapes come from its body
+  for (const auto& n : graph.nodes) {
+    if (!is_unit(n)) continue;
+    auto& inner = units_[n.id];
+    if (!inner) inner = std::make_unique<Checker>();
+    units[n.id] = inner->check_graph(project, body_of(n), true);
+  }
+  for (auto it = units_.begin(); it != units_.end();)
+    it = units.count(it->first) ? std::next(it) : units_.erase(it);
+  Run run(project, graph, body, report, g, units);
   run.structure();
   run.order();
+  for (const auto& [id, inner] : units)
+    for (const auto& p : inner.problems)
+      run.problem(id, "inside unit '" + g.name(id) + "': " + p.message, p.severity);
   std::unordered_map<int, LayerPtr> layers;
-  for (const auto& n : project.graph.nodes) {
-    if (n.type == kOutputType) continue;
+  for (const auto& n : graph.nodes) {
+    if (n.type == kOutputType || is_unit(n)) continue;
     const CachedLayer& c = layer_for(n);
     if (!c.error.empty()) run.problem(n.id, "'" + n.name + "': " + c.error);
     layers[n.id] = c.layer;
@@ -406,6 +529,7 @@ CheckReport Checker::check(const ProjectData& project) {
   for (auto it = cache_.begin(); it != cache_.end();)
     it = g.nodes.count(it->first) ? std::next(it) : cache_.erase(it);
   run.shapes(layers);
+  if (body) return report;
   // Training holds each weight four times (value, gradient, and an optimizer's two moments, as Adam does).
   const double bytes = static_cast<double>(report.total_params) * 16.0;
   const double memory = physical_memory_bytes();
@@ -417,9 +541,9 @@ CheckReport Checker::check(const ProjectData& project) {
   return report;
 }
 
-CheckReport check(const ProjectData& project) {
+CheckReport check(const ProjectData& project, const std::vector<int>& scope) {
   Checker checker;
-  return checker.check(project);
+  return checker.check(project, scope);
 }
 
 }  // namespace cornu::nodes

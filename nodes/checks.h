@@ -2,6 +2,7 @@
 // each problem is attached to the node or connection it concerns, with a message a beginner can act on.
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -43,11 +44,19 @@ struct CheckReport {
 
 // Keeps the layers it made between runs (keyed by node, type, name and parameters), so a re-check after a
 // small edit rebuilds only what changed.
+//
+// A unit (a nested model) is checked as Keras would build it: its body alone, from the shapes of its own
+// Inputs; what arrives at its ports must have those shapes, its outputs are the shapes reaching its body's
+// Outputs, its parameters count into the totals, and the problems in its body are reported on the unit,
+// "inside unit 'block_1': ...".
 class Checker {
  public:
-  CheckReport check(const ProjectData& project);
+  // The model; with a scope (Document::scope(), the path of unit ids to a unit opened in place), the body of
+  // that unit as a model of its own: its Inputs' shapes, Outputs without a loss, no data checks.
+  CheckReport check(const ProjectData& project, const std::vector<int>& scope = {});
 
  private:
+  CheckReport check_graph(const ProjectData& project, const Graph& graph, bool body);
   struct CachedLayer {
     std::string key;
     LayerPtr layer;
@@ -55,10 +64,11 @@ class Checker {
   };
   const CachedLayer& layer_for(const Node& node);
   std::unordered_map<int, CachedLayer> cache_;
+  std::unordered_map<int, std::unique_ptr<Checker>> units_;  // per unit node: the checker of its body (ids are its own)
 };
 
 // One-off check without a cache.
-CheckReport check(const ProjectData& project);
+CheckReport check(const ProjectData& project, const std::vector<int>& scope = {});
 
 // "(None, 28, 28)": how the editor writes shapes (Keras's notation).
 std::string shape_text(const Shape& shape);

@@ -14,12 +14,14 @@ QString name_of(const Document& doc, int id) {
 }  // namespace
 
 void EditCommand::redo() {
+  if (notify_) doc_.set_scope_raw(scope_);
   apply();
   QUndoCommand::redo();  // children, in order
   if (notify_) emit doc_.changed();
 }
 
 void EditCommand::undo() {
+  if (notify_) doc_.set_scope_raw(scope_);
   QUndoCommand::undo();  // children, in reverse order
   revert();
   if (notify_) emit doc_.changed();

@@ -9,11 +9,12 @@
 
 namespace cornu::nodes {
 
-// Base: redo/undo run the edit, then tell views once (children of a composite leave that to their parent).
+// Base: redo/undo go back to the scope the edit was made in (the unit opened then), run the edit, then
+// tell views once (children of a composite leave both to their parent).
 class EditCommand : public QUndoCommand {
  public:
   EditCommand(Document& doc, const QString& text, QUndoCommand* parent = nullptr)
-      : QUndoCommand(text, parent), doc_(doc), notify_(parent == nullptr) {}
+      : QUndoCommand(text, parent), doc_(doc), scope_(doc.scope()), notify_(parent == nullptr) {}
   void redo() final;
   void undo() final;
 
@@ -23,6 +24,7 @@ class EditCommand : public QUndoCommand {
   Document& doc_;
 
  private:
+  std::vector<int> scope_;
   bool notify_;
 };
 

@@ -9,6 +9,7 @@
 #include "nodes/catalog.h"
 #include "nodes/checks.h"
 #include "nodes/layout.h"
+#include "nodes/units.h"
 
 namespace cornu::nodes {
 
@@ -20,6 +21,7 @@ bool is_chain(const Graph& graph) {
     const CatalogEntry& entry = catalog().get(n.type);
     inputs += entry.is_input();
     outputs += entry.is_output();
+    if (entry.is_unit() && (unit_inputs(body_of(n)).size() != 1 || unit_outputs(body_of(n)).size() != 1)) return false;
     if (entry.variadic() || entry.max_inputs > 1 || in_degree[n.id] > 1 || out_degree[n.id] > 1) return false;
   }
   return inputs == 1 && outputs == 1;
@@ -34,7 +36,14 @@ Shape sample_shape_of(const Node& input) {
   return layer->batch_shape().without_batch();
 }
 
+ModelPtr build_graph(const Graph& graph, const std::vector<int>& order, const std::string& name, bool unit);
+
+// A layer node's layer; a unit's is its body as a model of its own (checked already, with the model around it).
 LayerPtr make_node_layer(const Node& n) {
+  if (is_unit(n)) {
+    const Graph& body = body_of(n);
+    return build_graph(body, check(ProjectData{body, {}, Config::array()}, {}).order, n.name, true);
+  }
   Config config = n.params;
   config["name"] = n.name;
   return make_layer(n.type, config);
@@ -53,53 +62,68 @@ CompileOptions compile_options(const ProjectData& project, const std::vector<con
   return o;
 }
 
+// The model of one graph, its layers called in `order` (data-flow order). A unit's body lists its inputs in
+// its node order, which is the order of the unit's ports.
+ModelPtr build_graph(const Graph& graph, const std::vector<int>& order, const std::string& name, bool unit) {
+  std::map<int, const Node*> by_id;
+  for (const auto& n : graph.nodes) by_id[n.id] = &n;
+  std::vector<const Node*> outputs;
+  for (const auto& n : graph.nodes)
+    if (n.type == kOutputType) outputs.push_back(&n);
+
+  if (is_chain(graph)) {
+    auto seq = std::make_shared<Sequential>(name);
+    for (int id : order) {
+      const Node& n = *by_id.at(id);
+      if (n.type == kInputType) seq->add(Input(sample_shape_of(n), n.name));
+      else if (n.type != kOutputType) seq->add(make_node_layer(n));
+    }
+    return seq;
+  }
+  std::map<int, std::vector<SymbolicTensor>> produced;
+  std::vector<SymbolicTensor> inputs;
+  std::vector<int> input_ids;
+  for (int id : order) {
+    const Node& n = *by_id.at(id);
+    if (n.type == kOutputType) continue;
+    if (n.type == kInputType) {
+      inputs.push_back(Input(sample_shape_of(n), n.name));
+      input_ids.push_back(id);
+      produced[id] = {inputs.back()};
+      continue;
+    }
+    std::vector<std::pair<int, SymbolicTensor>> args;
+    for (const auto& e : graph.edges)
+      if (e.to.node == id) args.emplace_back(e.to.port, produced.at(e.from.node).at(static_cast<size_t>(e.from.port)));
+    std::sort(args.begin(), args.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<SymbolicTensor> xs;
+    for (auto& a : args) xs.push_back(a.second);
+    produced[id] = call_layer(make_node_layer(n), xs);
+  }
+  if (unit) {  // the unit's port order
+    std::vector<SymbolicTensor> ports;
+    for (const Node* input : unit_inputs(graph))
+      ports.push_back(inputs.at(static_cast<size_t>(std::find(input_ids.begin(), input_ids.end(), input->id) - input_ids.begin())));
+    inputs = std::move(ports);
+  }
+  std::vector<SymbolicTensor> outs;
+  for (const Node* out : outputs)
+    for (const auto& e : graph.edges)
+      if (e.to.node == out->id) outs.push_back(produced.at(e.from.node).at(static_cast<size_t>(e.from.port)));
+  // Keras lists model inputs in the order they were created; the document's order is the user's.
+  return std::make_shared<Model>(inputs, outs, name);
+}
+
 }  // namespace
 
 ModelPtr build_model(const ProjectData& project, bool compile) {
   CheckReport report = check(project);
   if (report.has_errors()) throw ValueError("The model cannot be built yet: " + report.first_error());
-  std::map<int, const Node*> by_id;
-  for (const auto& n : project.graph.nodes) by_id[n.id] = &n;
   std::vector<const Node*> outputs;
   for (const auto& n : project.graph.nodes)
     if (n.type == kOutputType) outputs.push_back(&n);
   set_random_seed(project.settings.seed);
-
-  ModelPtr model;
-  if (is_chain(project.graph)) {
-    auto seq = std::make_shared<Sequential>(project.settings.model_name);
-    for (int id : report.order) {
-      const Node& n = *by_id.at(id);
-      if (n.type == kInputType) seq->add(Input(sample_shape_of(n), n.name));
-      else if (n.type != kOutputType) seq->add(make_node_layer(n));
-    }
-    model = seq;
-  } else {
-    std::map<int, std::vector<SymbolicTensor>> produced;
-    std::vector<SymbolicTensor> inputs;
-    for (int id : report.order) {
-      const Node& n = *by_id.at(id);
-      if (n.type == kOutputType) continue;
-      if (n.type == kInputType) {
-        inputs.push_back(Input(sample_shape_of(n), n.name));
-        produced[id] = {inputs.back()};
-        continue;
-      }
-      std::vector<std::pair<int, SymbolicTensor>> args;
-      for (const auto& e : project.graph.edges)
-        if (e.to.node == id) args.emplace_back(e.to.port, produced.at(e.from.node).at(static_cast<size_t>(e.from.port)));
-      std::sort(args.begin(), args.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      std::vector<SymbolicTensor> xs;
-      for (auto& a : args) xs.push_back(a.second);
-      produced[id] = call_layer(make_node_layer(n), xs);
-    }
-    std::vector<SymbolicTensor> outs;
-    for (const Node* out : outputs)
-      for (const auto& e : project.graph.edges)
-        if (e.to.node == out->id) outs.push_back(produced.at(e.from.node).at(static_cast<size_t>(e.from.port)));
-    // Keras lists model inputs in the order they were created; the document's order is the user's.
-    model = std::make_shared<Model>(inputs, outs, project.settings.model_name);
-  }
+  ModelPtr model = build_graph(project.graph, report.order, project.settings.model_name, false);
   if (compile) model->compile(compile_options(project, outputs));
   return model;
 }
@@ -122,46 +146,69 @@ Config non_default_params(const CatalogEntry& entry, const Config& config) {
 
 }  // namespace
 
-ProjectData project_from_model(const Model& model, Settings settings) {
-  ProjectData p;
-  p.settings = std::move(settings);
-  p.settings.model_name = model.name();
+namespace {
+
+Node layer_node(const Layer& layer, int id) {
+  const CatalogEntry& entry = catalog().get(layer.class_name());
+  Node n;
+  n.id = id;
+  n.type = entry.type;
+  n.name = layer.name();
+  n.params = non_default_params(entry, layer.config());
+  if (entry.is_input()) n.params["batch_shape"] = layer.config().at("batch_shape");
+  return n;
+}
+
+// The graph of a model: one node per layer call, a unit per nested model (its body the nested model's graph),
+// then one Output per model output. In a unit's body the Inputs come first, in the nested model's input order:
+// that is the order of the unit's ports.
+Graph graph_from_model(const Model& model, bool unit, int depth) {
+  if (depth > kMaxUnitDepth)
+    throw ValueError("Model '" + model.name() + "' nests models more than " + std::to_string(kMaxUnitDepth) +
+                     " deep: the canvas shows units up to that depth. Flatten the innermost ones first.");
+  Graph g;
   std::map<const cornu::Node*, int> id_of;
   std::set<const Layer*> seen;
   int next_id = 1;
+  if (unit)
+    for (const auto& x : model.inputs()) {
+      g.nodes.push_back(layer_node(*x.node->layer, next_id++));
+      id_of[x.node.get()] = g.nodes.back().id;
+      seen.insert(x.node->layer.get());
+    }
   for (const auto& call : model.nodes()) {
     const Layer& layer = *call->layer;
-    if (dynamic_cast<const Model*>(&layer))
-      throw ValueError("Model '" + model.name() + "' nests the model '" + layer.name() + "': the canvas cannot show " +
-                       "nested models yet. Flatten it into one model first.");
+    if (id_of.count(call.get())) continue;  // an Input placed first
     if (!seen.insert(&layer).second)
       throw ValueError("Layer '" + layer.name() + "' is called more than once (a shared layer): the canvas cannot " +
                        "show shared layers yet.");
-    const CatalogEntry& entry = catalog().get(layer.class_name());
     Node n;
-    n.id = next_id++;
-    n.type = entry.type;
-    n.name = layer.name();
-    n.params = non_default_params(entry, layer.config());
-    if (entry.is_input()) n.params["batch_shape"] = layer.config().at("batch_shape");
-    p.graph.nodes.push_back(n);
-    id_of[call.get()] = n.id;
+    if (const auto* inner = dynamic_cast<const Model*>(&layer)) {
+      n.id = next_id++;
+      n.type = kUnitType;
+      n.name = inner->name();
+      n.body.push_back(graph_from_model(*inner, true, depth + 1));
+    } else {
+      n = layer_node(layer, next_id++);
+    }
+    g.nodes.push_back(std::move(n));
+    id_of[call.get()] = g.nodes.back().id;
     for (size_t i = 0; i < call->inputs.size(); ++i) {
       const SymbolicTensor& x = call->inputs[i];
-      p.graph.edges.push_back({{id_of.at(x.node.get()), x.index}, {n.id, static_cast<int>(i)}});
+      g.edges.push_back({{id_of.at(x.node.get()), x.index}, {g.nodes.back().id, static_cast<int>(i)}});
     }
   }
   const CompileOptions& c = model.compile_options();
-  if (model.compiled()) p.settings.optimizer = c.optimizer;
+  const bool losses = !unit && model.compiled();
   const auto& outputs = model.outputs();
   for (size_t o = 0; o < outputs.size(); ++o) {
     Node n;
     n.id = next_id++;
     n.type = kOutputType;
     n.name = "output";  // Keras-style: output, output_1, ... and never a layer's name
-    for (int i = 1; std::any_of(p.graph.nodes.begin(), p.graph.nodes.end(), [&](const Node& m) { return m.name == n.name; }); ++i)
+    for (int i = 1; std::any_of(g.nodes.begin(), g.nodes.end(), [&](const Node& m) { return m.name == n.name; }); ++i)
       n.name = "output_" + std::to_string(i);
-    if (model.compiled()) {
+    if (losses) {
       n.params["loss"] = c.loss.at(c.loss.size() == 1 ? 0 : o);
       if (!c.loss_weights.empty() && c.loss_weights.at(o) != 1.0) n.params["loss_weight"] = c.loss_weights.at(o);
       if (!c.metrics.empty()) {
@@ -169,10 +216,21 @@ ProjectData project_from_model(const Model& model, Settings settings) {
         if (!list.empty()) n.params["metrics"] = list;
       }
     }
-    p.graph.nodes.push_back(n);
-    p.graph.edges.push_back({{id_of.at(outputs[o].node.get()), outputs[o].index}, {n.id, 0}});
+    g.nodes.push_back(n);
+    g.edges.push_back({{id_of.at(outputs[o].node.get()), outputs[o].index}, {n.id, 0}});
   }
-  arrange(p.graph);
+  arrange(g);
+  return g;
+}
+
+}  // namespace
+
+ProjectData project_from_model(const Model& model, Settings settings) {
+  ProjectData p;
+  p.settings = std::move(settings);
+  p.settings.model_name = model.name();
+  p.graph = graph_from_model(model, false, 0);
+  if (model.compiled()) p.settings.optimizer = model.compile_options().optimizer;
   return p;
 }
 

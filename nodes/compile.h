@@ -1,6 +1,6 @@
 // Between the document and the engine: a canvas becomes a Keras-style Model (Sequential when it is a chain
-// from one Input to one Output, functional otherwise), and a Model becomes a canvas (how imported Keras
-// models reach the editor), laid out top to bottom by Graphviz.
+// from one Input to one Output, functional otherwise; each unit a nested model of the same kind, named after
+// it), and a Model becomes a canvas (how imported Keras models reach the editor), laid out by Graphviz.
 #pragma once
 #include "model/model.h"
 #include "nodes/graph.h"
@@ -15,9 +15,9 @@ bool is_chain(const Graph& graph);
 // to build says why in the editor's words.
 ModelPtr build_model(const ProjectData& project, bool compile = true);
 
-// The project of an engine model: one node per layer, the compile() settings on Output nodes and in the
-// settings, positions from Graphviz. Nested models and layers called more than once are refused for now
-// (ValueError saying so).
+// The project of an engine model: one node per layer, a unit per nested model (its body that model's graph,
+// recursively), the compile() settings on Output nodes and in the settings, positions from Graphviz. Layers
+// called more than once (shared layers) are refused for now (ValueError saying so).
 ProjectData project_from_model(const Model& model, Settings settings = {});
 
 // Lays out every node of the graph (Graphviz dot, top to bottom, no overlaps).

@@ -11,21 +11,9 @@
 #include "layers/layer.h"
 #include "nodes/commands.h"
 #include "nodes/project.h"
+#include "nodes/units.h"
 
 namespace cornu::nodes {
-
-namespace {
-
-// "dense_12" -> "dense": the stem a copy is renamed from.
-std::string name_stem(const std::string& name) {
-  auto underscore = name.rfind('_');
-  if (underscore == std::string::npos || underscore + 1 == name.size()) return name;
-  for (size_t i = underscore + 1; i < name.size(); ++i)
-    if (!std::isdigit(static_cast<unsigned char>(name[i]))) return name;
-  return name.substr(0, underscore);
-}
-
-}  // namespace
 
 bool valid_layer_name(const std::string& name) {
   if (name.empty() || name.size() > 128) return false;
@@ -38,14 +26,23 @@ Document::Document(QObject* parent) : QObject(parent) {
   QObject::connect(&undo_, &QUndoStack::cleanChanged, this, [this] { emit changed(); });
 }
 
+const Graph& Document::current_graph() const {
+  const Graph* g = &data_.graph;
+  for (int unit : scope_) {
+    auto it = std::find_if(g->nodes.begin(), g->nodes.end(), [unit](const Node& n) { return n.id == unit; });
+    g = &body_of(*it);  // the scope always names units that exist: edits happen in the innermost graph
+  }
+  return *g;
+}
+
 const Node* Document::node(int id) const {
-  for (const auto& n : data_.graph.nodes)
+  for (const auto& n : graph().nodes)
     if (n.id == id) return &n;
   return nullptr;
 }
 
 const Node* Document::node_named(const std::string& name) const {
-  for (const auto& n : data_.graph.nodes)
+  for (const auto& n : graph().nodes)
     if (n.name == name) return &n;
   return nullptr;
 }
@@ -61,7 +58,7 @@ bool Document::variadic(int id) const { return catalog_entry(id).variadic(); }
 
 std::vector<Edge> Document::edges_into(int id) const {
   std::vector<Edge> out;
-  for (const auto& e : data_.graph.edges)
+  for (const auto& e : graph().edges)
     if (e.to.node == id) out.push_back(e);
   std::sort(out.begin(), out.end(), [](const Edge& a, const Edge& b) { return a.to.port < b.to.port; });
   return out;
@@ -69,15 +66,22 @@ std::vector<Edge> Document::edges_into(int id) const {
 
 std::vector<Edge> Document::edges_from(int id) const {
   std::vector<Edge> out;
-  for (const auto& e : data_.graph.edges)
+  for (const auto& e : graph().edges)
     if (e.from.node == id) out.push_back(e);
   return out;
 }
 
 int Document::input_ports(int id) const {
-  const CatalogEntry& entry = catalog_entry(id);
+  const Node& n = at(id);
+  if (is_unit(n)) return static_cast<int>(unit_inputs(body_of(n)).size());
+  const CatalogEntry& entry = catalog().get(n.type);
   if (!entry.variadic()) return entry.max_inputs;
   return std::max(entry.min_inputs, static_cast<int>(edges_into(id).size()));
+}
+
+int Document::output_ports(int id) const {
+  const Node& n = at(id);
+  return is_unit(n) ? static_cast<int>(unit_outputs(body_of(n)).size()) : catalog().get(n.type).outputs;
 }
 
 Config Document::param(int id, const std::string& key) const {
@@ -88,10 +92,7 @@ Config Document::param(int id, const std::string& key) const {
 }
 
 std::string Document::unique_name(const std::string& type) const {
-  std::string base = type == kOutputType ? "output" : snake_case(catalog().get(type).type);
-  if (!node_named(base)) return base;
-  for (int i = 1;; ++i)
-    if (std::string candidate = base + "_" + std::to_string(i); !node_named(candidate)) return candidate;
+  return free_name(catalog().get(type).type, [this](const std::string& name) { return node_named(name) != nullptr; });
 }
 
 void Document::check_param_value(const Node& node, const std::string& key, Config& value) const {
@@ -120,6 +121,11 @@ int Document::add_node(const std::string& type, double x, double y, const Config
     check_param_value(n, it.key(), v);
     n.params[it.key()] = v;
   }
+  if (entry.is_unit()) {  // an empty unit, to be opened and filled
+    if (scope_.size() + 1 > static_cast<size_t>(kMaxUnitDepth))
+      throw ValueError("Units nest at most " + std::to_string(kMaxUnitDepth) + " deep: add this one further out.");
+    n.body.emplace_back();
+  }
   ++next_id_;
   undo_.push(new AddCommand(*this, "Add " + QString::fromStdString(n.name), {n}, {}));
   return n.id;
@@ -136,18 +142,20 @@ void Document::remove_nodes(const std::vector<int>& ids) {
 void Document::connect(Port from, Port to) {
   const Node& source = at(from.node);
   const Node& target = at(to.node);
-  const CatalogEntry& s = catalog().get(source.type);
   const CatalogEntry& t = catalog().get(target.type);
   if (from.node == to.node) throw ValueError("A layer cannot feed itself: '" + source.name + "' -> '" + source.name + "'.");
-  if (s.outputs == 0)
+  if (source.type == kOutputType)
     throw ValueError("'" + source.name + "' is an Output: nothing comes out of it. Connect the layer before it instead.");
-  if (from.port < 0 || from.port >= s.outputs)
-    throw ValueError("'" + source.name + "' has no output port " + std::to_string(from.port) + ".");
-  if (t.max_inputs == 0)
+  const int outputs = output_ports(from.node);
+  if (from.port < 0 || from.port >= outputs)
+    throw ValueError("'" + source.name + "' has no output port " + std::to_string(from.port) + "." +
+                     (is_unit(source) ? " Its outputs are the " + std::to_string(outputs) + " Outputs inside it." : ""));
+  if (target.type == kInputType)
     throw ValueError("'" + target.name + "' is an Input: data enters the model there, so nothing can feed it.");
-  const int ports = t.variadic() ? static_cast<int>(edges_into(to.node).size()) + 1 : t.max_inputs;
+  const int ports = t.variadic() ? static_cast<int>(edges_into(to.node).size()) + 1 : input_ports(to.node);
   if (to.port < 0 || to.port >= ports)
-    throw ValueError("'" + target.name + "' has no input port " + std::to_string(to.port) + ".");
+    throw ValueError("'" + target.name + "' has no input port " + std::to_string(to.port) + "." +
+                     (is_unit(target) ? " Its inputs are the " + std::to_string(ports) + " Inputs inside it." : ""));
   undo_.push(new ConnectCommand(*this, Edge{from, to}));
 }
 
@@ -215,6 +223,9 @@ int Document::insert_on_edge(const Edge& edge, const std::string& type, const Co
     throw ValueError("There is no such connection to insert a layer into.");
   if (!params.is_object()) throw ValueError("Parameters are a JSON object, got " + params.dump() + ".");
   const CatalogEntry& entry = catalog().get(type);
+  if (entry.is_unit())
+    throw ValueError("A new unit is empty, so it has no ports to put between two layers: select layers and group "
+                     "them into a unit instead.");
   if (entry.max_inputs == 0 || entry.outputs == 0)
     throw ValueError(entry.type + " cannot go between two layers: it has no " +
                      (entry.max_inputs == 0 ? "input." : "output."));
@@ -244,11 +255,11 @@ int Document::insert_on_edge(const Edge& edge, const std::string& type, const Co
 std::string Document::copy(const std::vector<int>& ids) const {
   const std::set<int> selected(ids.begin(), ids.end());
   ProjectData fragment;
-  for (const auto& n : data_.graph.nodes)
-    if (selected.count(n.id)) fragment.graph.nodes.push_back(n);
+  for (const auto& n : graph().nodes)
+    if (selected.count(n.id)) fragment.graph.nodes.push_back(n);  // a unit with its body: the copy is its own
   std::map<int, int> next_port;  // merge layers: the copied inputs become ports 0, 1, ... in their order
   std::vector<Edge> inner;
-  for (const auto& e : data_.graph.edges)
+  for (const auto& e : graph().edges)
     if (selected.count(e.from.node) && selected.count(e.to.node)) inner.push_back(e);
   std::stable_sort(inner.begin(), inner.end(), [](const Edge& a, const Edge& b) {
     return a.to.node != b.to.node ? a.to.node < b.to.node : a.to.port < b.to.port;
@@ -267,24 +278,20 @@ std::vector<int> Document::paste(const std::string& clipboard, double dx, double
     throw ValueError("The clipboard does not hold Cornu layers (" + e.json_path() + (e.json_path().empty() ? "" : ": ") +
                      e.message() + "). Copy some nodes first.");
   }
+  if (scope_.size() + static_cast<size_t>(unit_depth(fragment.graph)) > static_cast<size_t>(kMaxUnitDepth))
+    throw ValueError("Units nest at most " + std::to_string(kMaxUnitDepth) + " deep: paste these further out.");
+  // Ids inside pasted units are their own, but new nodes added there later take ids after them.
+  next_id_ = std::max(next_id_, largest_node_id(fragment.graph) + 1);
   std::map<int, int> new_id;
   std::vector<Node> nodes;
   std::set<std::string> taken;
-  auto name_free = [&](const std::string& name) {
-    return valid_layer_name(name) && !node_named(name) && !taken.count(name);
+  auto name_taken = [&](const std::string& name) {
+    return !valid_layer_name(name) || node_named(name) || taken.count(name);
   };
   for (Node n : fragment.graph.nodes) {
     new_id[n.id] = next_id_ + static_cast<int>(nodes.size());
     n.id = new_id[n.id];
-    if (!name_free(n.name)) {
-      const std::string stem = name_stem(n.name);
-      std::string candidate = stem;
-      for (int i = 1; !name_free(candidate) && candidate.size() <= 128; ++i) candidate = stem + "_" + std::to_string(i);
-      if (!name_free(candidate))  // a stem too long to number: start from the type's name
-        for (int i = 0; !name_free(candidate); ++i)
-          candidate = unique_name(n.type) + (i ? "_" + std::to_string(i) : std::string());
-      n.name = candidate;
-    }
+    n.name = renamed(n.name, n.type, name_taken);
     n.x = clamp_coordinate(n.x + dx), n.y = clamp_coordinate(n.y + dy);
     taken.insert(n.name);
     nodes.push_back(std::move(n));
@@ -308,10 +315,12 @@ void Document::mark_saved() {
 void Document::reset(ProjectData data) {
   undo_.clear();
   data_ = std::move(data);
-  next_id_ = 1;
-  for (const auto& n : data_.graph.nodes) next_id_ = std::max(next_id_, n.id + 1);
+  const bool was_inside = !scope_.empty();
+  scope_.clear();
+  next_id_ = largest_node_id(data_.graph) + 1;
   dirty_without_undo_ = false;
   undo_.setClean();
+  if (was_inside) emit scope_changed();
   emit changed();
 }
 
@@ -325,12 +334,12 @@ void Document::append_history(const Config& run) {
 // --- primitives ---
 
 void Document::insert_node_at(size_t index, const Node& node) {
-  auto& nodes = data_.graph.nodes;
+  auto& nodes = current_graph().nodes;
   nodes.insert(nodes.begin() + static_cast<std::ptrdiff_t>(std::min(index, nodes.size())), node);
 }
 
 Node Document::take_node(int id, size_t* index) {
-  auto& nodes = data_.graph.nodes;
+  auto& nodes = current_graph().nodes;
   auto it = std::find_if(nodes.begin(), nodes.end(), [id](const Node& n) { return n.id == id; });
   if (it == nodes.end()) throw ValueError("The document has no node with id " + std::to_string(id) + ".");
   if (index) *index = static_cast<size_t>(it - nodes.begin());
@@ -340,7 +349,7 @@ Node Document::take_node(int id, size_t* index) {
 }
 
 void Document::insert_edge_at(size_t index, const Edge& edge) {
-  auto& edges = data_.graph.edges;
+  auto& edges = current_graph().edges;
   if (variadic(edge.to.node))  // make room: the later inputs move one port up
     for (auto& e : edges)
       if (e.to.node == edge.to.node && e.to.port >= edge.to.port) ++e.to.port;
@@ -348,7 +357,7 @@ void Document::insert_edge_at(size_t index, const Edge& edge) {
 }
 
 Edge Document::take_edge(Edge edge, size_t* index) {
-  auto& edges = data_.graph.edges;
+  auto& edges = current_graph().edges;
   auto it = std::find(edges.begin(), edges.end(), edge);
   if (it == edges.end()) throw ValueError("There is no such connection.");
   if (index) *index = static_cast<size_t>(it - edges.begin());
@@ -356,7 +365,7 @@ Edge Document::take_edge(Edge edge, size_t* index) {
 }
 
 Edge Document::take_edge_at(size_t index) {
-  auto& edges = data_.graph.edges;
+  auto& edges = current_graph().edges;
   const Edge edge = edges.at(index);
   edges.erase(edges.begin() + static_cast<std::ptrdiff_t>(index));
   if (variadic(edge.to.node))  // close the gap

@@ -18,12 +18,12 @@ class Document : public QObject {
  public:
   explicit Document(QObject* parent = nullptr);
 
-  // --- reading ---
-  const ProjectData& data() const { return data_; }
-  const Graph& graph() const { return data_.graph; }
+  // --- reading: the graph of the current scope (the model, or the body of the unit opened; see scope()) ---
+  const ProjectData& data() const { return data_; }  // the whole project, whatever the scope
+  const Graph& graph() const { return current_graph(); }
   const Settings& settings() const { return data_.settings; }
-  const std::vector<Node>& nodes() const { return data_.graph.nodes; }
-  const std::vector<Edge>& edges() const { return data_.graph.edges; }
+  const std::vector<Node>& nodes() const { return graph().nodes; }
+  const std::vector<Edge>& edges() const { return graph().edges; }
   const Node* node(int id) const;
   const Node* node_named(const std::string& name) const;
   const Node& at(int id) const;  // throws ValueError when there is no such node
@@ -31,8 +31,10 @@ class Document : public QObject {
   std::vector<Edge> edges_into(int id) const;  // ordered by input port
   std::vector<Edge> edges_from(int id) const;
   // Input ports a node shows: fixed layers their count; merge layers one per wired input (the canvas adds
-  // a spare one to wire the next).
+  // a spare one to wire the next); a unit one per Input in its body.
   int input_ports(int id) const;
+  // Output ports: a layer 1, an Output 0, a unit one per Output in its body.
+  int output_ports(int id) const;
   // The parameter as the layer will see it: the user's value, else the catalog default (null if unset).
   Config param(int id, const std::string& key) const;
   // "dense", "dense_1", ...: the first free Keras-style name for a layer of this type.
@@ -61,6 +63,23 @@ class Document : public QObject {
   // Paste: new ids, names made unique, positions shifted by (dx, dy); one undo step. Returns the new ids.
   std::vector<int> paste(const std::string& clipboard, double dx = 30, double dy = 30);
 
+  // Groups the selected nodes into a new unit (a nested model) placed where they were: an Input inside for
+  // each outside output feeding the selection (shaped as the live checks find it), an Output inside for each
+  // selected output used outside, the outside connections rewired to the unit's ports, the body laid out.
+  // Refuses (ValueError with the reason) an empty selection, the model's own Inputs and Outputs, an unknown
+  // incoming shape, and units nested deeper than kMaxUnitDepth. One undo step; returns the unit's id.
+  int group_into_unit(const std::vector<int>& ids, const std::string& name = "");
+  // The inverse: the unit's layers back into the current graph (names made unique, moved to where the unit
+  // was), its connections rewired through. One undo step; returns the ids of the layers.
+  std::vector<int> ungroup_unit(int id);
+
+  // --- scope: a unit opened in place. Reading and editing apply to the opened unit's body; entering and
+  // leaving are not undo steps, and undoing an edit made in another scope first goes back to that scope. ---
+  void enter_unit(int id);  // a unit of the current graph; ValueError for any other node
+  void leave_unit();        // one level up; nothing at the top
+  const std::vector<int>& scope() const { return scope_; }  // unit ids from the top; empty: the model itself
+  std::string scope_title() const;                          // "model › block_1"
+
   // Continuous edits with the same non-zero gesture merge into one undo step.
   int begin_gesture() { return ++last_gesture_; }
 
@@ -76,8 +95,11 @@ class Document : public QObject {
   void set_file_path(const QString& path) { file_path_ = path; }
 
  signals:
-  // After every change (edit, undo, redo, reset): views and live checks refresh.
+  // After every change (edit, undo, redo, reset, entering or leaving a unit): views and live checks refresh.
   void changed();
+  // The scope changed (a unit entered or left, an undo that went back to another scope, a reset); changed()
+  // follows.
+  void scope_changed();
 
  public:
   // --- primitives, used by the commands in commands.cpp; they emit changed() but push nothing ---
@@ -90,14 +112,18 @@ class Document : public QObject {
   void set_name_raw(int id, const std::string& name);
   void set_position_raw(int id, double x, double y);
   void set_settings_raw(const Settings& settings);
+  void set_scope_raw(const std::vector<int>& scope);  // emits scope_changed() and changed() if it differs
   int allocate_id() { return next_id_++; }
 
  private:
+  const Graph& current_graph() const;
+  Graph& current_graph() { return const_cast<Graph&>(static_cast<const Document*>(this)->current_graph()); }
   Node& mutable_node(int id);
   bool variadic(int id) const;
   void check_param_value(const Node& node, const std::string& key, Config& value) const;
 
   ProjectData data_;
+  std::vector<int> scope_;
   QUndoStack undo_;
   QString file_path_;
   int next_id_ = 1;

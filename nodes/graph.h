@@ -19,13 +19,19 @@ inline constexpr int64_t kMaxBatchSize = 1 << 20, kMaxEpochs = 1000000;
 inline constexpr uint64_t kMaxSeed = 9007199254740991;  // 2^53 - 1: exact in JSON readers everywhere
 inline constexpr double kMaxValidationSplit = 0.99;
 
+struct Graph;
+
 struct Node {
-  int id = 0;           // stable within a document; never reused while the document is open
-  std::string type;     // catalog type: Keras class name, or "Output"
-  std::string name;     // unique in the document, Keras-style: "dense", "dense_1"
+  int id = 0;           // stable within its graph; never reused while the document is open
+  std::string type;     // catalog type: Keras class name, "Output", or "Unit"
+  std::string name;     // unique in its graph, Keras-style: "dense", "dense_1"
   Config params = Config::object();  // the parameters the user set; the others take the catalog's defaults
   double x = 0, y = 0;  // top-left of the card on the canvas
-  bool operator==(const Node&) const = default;
+  // A unit (type "Unit", a nested model) holds exactly one graph, its body; every other node none. The
+  // body's InputLayer nodes are the unit's input ports and its Output nodes its output ports, both in the
+  // body's node order. Node ids and names in a body are a space of their own.
+  std::vector<Graph> body;
+  bool operator==(const Node&) const;
 };
 
 struct Port {
@@ -59,6 +65,8 @@ struct Graph {
   std::vector<Edge> edges;
   bool operator==(const Graph&) const = default;
 };
+
+inline bool Node::operator==(const Node&) const = default;  // here, where Graph is complete
 
 // Everything a .cornu file holds (the weights live in a sibling .weights.h5).
 struct ProjectData {

@@ -8,7 +8,7 @@ LiveChecks::LiveChecks(Document& doc, QObject* parent) : QObject(parent), doc_(d
 }
 
 void LiveChecks::refresh() {
-  report_ = checker_.check(doc_.data());
+  report_ = checker_.check(doc_.data(), doc_.scope());  // the graph the canvas shows
   emit updated();
 }
 

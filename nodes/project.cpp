@@ -12,6 +12,7 @@
 #include "model/weights_io.h"
 #include "nodes/catalog.h"
 #include "nodes/document.h"
+#include "nodes/units.h"
 #include "optimizers/optimizer.h"
 
 namespace cornu::nodes {
@@ -128,8 +129,11 @@ Settings read_settings(const Config& j, const std::string& path) {
   return s;
 }
 
-Node read_node(const Config& j, const std::string& path) {
-  Reader::object(j, path, {"id", "type", "name", "params", "position"}, {"id", "type", "name"});
+Graph read_graph(const Config& j, const std::string& path, int depth);
+
+// `depth`: how many units the node's graph lies in (0: the model's own graph).
+Node read_node(const Config& j, const std::string& path, int depth) {
+  Reader::object(j, path, {"id", "type", "name", "params", "position", "body"}, {"id", "type", "name"});
   Node n;
   n.id = static_cast<int>(Reader::integer(j.at("id"), at(path, "id"), 1, kMaxNodeId));
   std::string type = Reader::string(j.at("type"), at(path, "type"), 128);
@@ -163,6 +167,14 @@ Node read_node(const Config& j, const std::string& path) {
     n.x = Reader::number(p[0], at(ppath, 0), -kMaxCoordinate, kMaxCoordinate);
     n.y = Reader::number(p[1], at(ppath, 1), -kMaxCoordinate, kMaxCoordinate);
   }
+  if (entry->is_unit()) {
+    if (depth + 1 > kMaxUnitDepth)
+      Reader::fail(at(path, "body"), "units nest more than " + std::to_string(kMaxUnitDepth) + " deep; Cornu opens " +
+                                         "units up to " + std::to_string(kMaxUnitDepth) + " deep.");
+    n.body.push_back(j.contains("body") ? read_graph(j.at("body"), at(path, "body"), depth + 1) : Graph{});
+  } else if (j.contains("body")) {
+    Reader::fail(at(path, "body"), "only a Unit holds a body of layers, and '" + n.name + "' is a " + n.type + ".");
+  }
   return n;
 }
 
@@ -175,14 +187,14 @@ Port read_port(const Config& j, const std::string& path, const std::map<int, con
   return {id, port};
 }
 
-Graph read_graph(const Config& j, const std::string& path) {
+Graph read_graph(const Config& j, const std::string& path, int depth) {
   Reader::object(j, path, {"nodes", "edges"}, {"nodes", "edges"});
   Graph g;
   const Config& nodes = Reader::array(j.at("nodes"), at(path, "nodes"), kMaxNodes, "nodes");
   std::set<int> ids;
   std::set<std::string> names;
   for (size_t i = 0; i < nodes.size(); ++i) {
-    Node n = read_node(nodes[i], at(at(path, "nodes"), i));
+    Node n = read_node(nodes[i], at(at(path, "nodes"), i), depth);
     if (!ids.insert(n.id).second) Reader::fail(at(at(at(path, "nodes"), i), "id"), "the id " + std::to_string(n.id) + " is used twice.");
     if (!names.insert(n.name).second)
       Reader::fail(at(at(at(path, "nodes"), i), "name"), "two layers are called '" + n.name + "'; names must be unique.");
@@ -199,9 +211,11 @@ Graph read_graph(const Config& j, const std::string& path) {
     const CatalogEntry& from = catalog().get(by_id.at(e.from.node)->type);
     const CatalogEntry& to = catalog().get(by_id.at(e.to.node)->type);
     if (e.from.node == e.to.node) Reader::fail(epath, "a layer cannot feed itself.");
-    if (e.from.port >= from.outputs)
+    // A unit's ports follow its body, which an edit inside may shrink: the live checks report a connection left
+    // on a port that is gone, so such a file still opens.
+    if (!from.is_unit() && e.from.port >= from.outputs)
       Reader::fail(at(epath, "from"), "'" + by_id.at(e.from.node)->name + "' has no output port " + std::to_string(e.from.port) + ".");
-    if (!to.variadic() && e.to.port >= to.max_inputs)
+    if (!to.variadic() && !to.is_unit() && e.to.port >= to.max_inputs)
       Reader::fail(at(epath, "to"), "'" + by_id.at(e.to.node)->name + "' has no input port " + std::to_string(e.to.port) + ".");
     if (!taken[e.to.node].insert(e.to.port).second)
       Reader::fail(at(epath, "to"), "input port " + std::to_string(e.to.port) + " of '" + by_id.at(e.to.node)->name +
@@ -266,16 +280,27 @@ Structure structure_of(std::string_view text, int depth_limit) {
 
 }  // namespace
 
-Config project_to_json(const ProjectData& p) {
+namespace {
+
+Config graph_to_json(const Graph& g) {
   Config nodes = Config::array(), edges = Config::array();
-  for (const auto& n : p.graph.nodes)
-    nodes.push_back({{"id", n.id}, {"type", n.type}, {"name", n.name}, {"params", n.params}, {"position", {n.x, n.y}}});
-  for (const auto& e : p.graph.edges) edges.push_back({{"from", {e.from.node, e.from.port}}, {"to", {e.to.node, e.to.port}}});
+  for (const auto& n : g.nodes) {
+    Config node = {{"id", n.id}, {"type", n.type}, {"name", n.name}, {"params", n.params}, {"position", {n.x, n.y}}};
+    if (is_unit(n)) node["body"] = graph_to_json(body_of(n));
+    nodes.push_back(std::move(node));
+  }
+  for (const auto& e : g.edges) edges.push_back({{"from", {e.from.node, e.from.port}}, {"to", {e.to.node, e.to.port}}});
+  return {{"nodes", nodes}, {"edges", edges}};
+}
+
+}  // namespace
+
+Config project_to_json(const ProjectData& p) {
   return {{"format", kFormatName},
           {"version", kProjectFormatVersion},
           {"cornu", CORNU_VERSION},
           {"settings", settings_to_json(p.settings)},
-          {"graph", {{"nodes", nodes}, {"edges", edges}}},
+          {"graph", graph_to_json(p.graph)},
           {"history", p.history}};
 }
 
@@ -287,7 +312,7 @@ namespace {
 std::vector<std::string> ordered_keys(const Config& v) {
   std::vector<std::string> keys;
   for (const char* k : {"format", "version", "cornu", "settings", "graph", "nodes", "edges", "history", "id", "type",
-                        "name", "params", "position", "from", "to"})
+                        "name", "params", "position", "body", "from", "to"})
     if (v.contains(k)) keys.push_back(k);
   for (auto it = v.begin(); it != v.end(); ++it)
     if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());
@@ -365,7 +390,7 @@ ProjectData project_from_json(const Config& input) {
   if (j.contains("cornu")) Reader::string(j.at("cornu"), "$.cornu", 64);
   ProjectData p;
   if (j.contains("settings")) p.settings = read_settings(j.at("settings"), "$.settings");
-  p.graph = read_graph(j.at("graph"), "$.graph");
+  p.graph = read_graph(j.at("graph"), "$.graph", 0);
   if (j.contains("history")) p.history = read_history(j.at("history"), "$.history");
   return p;
 }

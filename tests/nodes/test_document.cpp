@@ -46,7 +46,7 @@ class DocumentTest : public QObject {
 
  private slots:
   void catalogComesFromTheRegistry() {
-    // Every registered layer is in the catalog, with its parameters, ports and category; plus Output.
+    // Every registered layer is in the catalog, with its parameters, ports and category; plus Output and Unit.
     for (const auto& r : layer_registry().entries()) {
       const CatalogEntry& e = catalog().get(r.name);
       QCOMPARE(e.category, r.category);
@@ -55,7 +55,7 @@ class DocumentTest : public QObject {
       for (const auto& p : r.params) QVERIFY(e.param(p.name) != nullptr);
       if (r.name != "InputLayer") QVERIFY(e.param("trainable") != nullptr);
     }
-    QCOMPARE(catalog().entries().size(), layer_registry().entries().size() + 1);
+    QCOMPARE(catalog().entries().size(), layer_registry().entries().size() + 2);  // plus Output and Unit
     QVERIFY(catalog().get("Output").is_output());
     QVERIFY(catalog().get("Concatenate").variadic());
     QCOMPARE(catalog().get("Dot").max_inputs, 2);

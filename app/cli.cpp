@@ -24,6 +24,7 @@
 #include "data/builtin_datasets.h"
 #include "nodes/checks.h"
 #include "nodes/compile.h"
+#include "nodes/diagram.h"
 #include "nodes/project.h"
 #include "nodes/runs.h"
 #endif
@@ -49,6 +50,11 @@ Commands:
         [--no-save]          leave the project and its weights as they are
   summary --demo NAME        print the model summary of a demo
   summary PROJECT.cornu      print the problems and the model summary of a project
+  export PROJECT.cornu --to FILE.svg|FILE.png
+                             draw the model as Keras's plot_model does: a box per layer with its input
+                             and output shapes (a shape that cannot be inferred is drawn '?')
+        [--show-layer-names] [--show-layer-activations] [--show-trainable]
+        [--no-shapes] [--rankdir TB|LR] [--dpi N]  (PNG resolution, 36 to 600, default 96)
   info                       print the versions in use (Cornu, OpenBLAS, HDF5, Qt, CUDA, cuDNN, GPUs)
 
 Options:
@@ -58,7 +64,7 @@ Options:
 
 struct Options {
   std::string command;
-  std::string target;  // PROJECT of `train PROJECT`, `summary PROJECT`
+  std::string target;  // PROJECT of `train PROJECT`, `summary PROJECT`, `export PROJECT`
   std::map<std::string, std::string> values;
 };
 
@@ -66,13 +72,17 @@ Options parse(const std::vector<std::string>& args) {
   static const std::map<std::string, bool> known{{"--demo", true},  {"--epochs", true}, {"--batch-size", true},
                                                  {"--seed", true},  {"--log", true},    {"--verbose", true},
                                                  {"--write", true}, {"--resume", false}, {"--no-save", false}, {"--force", false},
+                                                 {"--to", true}, {"--rankdir", true}, {"--dpi", true},
+                                                 {"--show-layer-names", false}, {"--show-layer-activations", false},
+                                                 {"--show-trainable", false}, {"--no-shapes", false},
                                                  {"--help", false}, {"-h", false},      {"--version", false}};
   Options o;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a.rfind("-", 0) != 0) {
       if (o.command.empty()) o.command = a;
-      else if (o.target.empty() && (o.command == "train" || o.command == "summary")) o.target = a;
+      else if (o.target.empty() && (o.command == "train" || o.command == "summary" || o.command == "export"))
+        o.target = a;
       else throw ValueError("Unexpected argument '" + a + "'. Run `cornu --help` for usage.");
       continue;
     }
@@ -274,6 +284,30 @@ int command_train_project(const Options& o) {
   return 0;
 }
 
+int command_export(const Options& o) {
+  if (o.target.empty())
+    throw ValueError("export: name the project to draw, e.g. `cornu export model.cornu --to model.svg`.");
+  if (!o.values.count("--to"))
+    throw ValueError("export: add --to FILE.svg or --to FILE.png to say where the diagram goes.");
+  nodes::DiagramOptions options;
+  options.show_shapes = !o.values.count("--no-shapes");
+  options.show_layer_names = o.values.count("--show-layer-names") > 0;
+  options.show_layer_activations = o.values.count("--show-layer-activations") > 0;
+  options.show_trainable = o.values.count("--show-trainable") > 0;
+  if (auto it = o.values.find("--rankdir"); it != o.values.end()) {
+    if (it->second != "TB" && it->second != "LR")
+      throw ValueError("Option --rankdir takes TB (top to bottom) or LR (left to right), got '" + it->second + "'.");
+    options.rankdir = it->second;
+  }
+  options.dpi = static_cast<double>(integer_option(o, "--dpi", 96, 36, 600));
+  const std::string& path = o.values.at("--to");
+  nodes::ProjectData project = nodes::load_project(o.target);
+  report_problems(o.target, project);  // listed, but a diagram is drawn anyway ("?" where a shape is unknown)
+  nodes::export_diagram(project, path, options);
+  std::printf("Wrote %s (%s bytes)\n", path.c_str(), std::to_string(std::filesystem::file_size(path)).c_str());
+  return 0;
+}
+
 int command_write_demos(const std::string& dir, bool force) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -293,6 +327,7 @@ int command_write_demos(const std::string& dir, bool force) {
 }
 int command_summary_project(const Options&) { no_projects(); }
 int command_train_project(const Options&) { no_projects(); }
+int command_export(const Options&) { no_projects(); }
 int command_write_demos(const std::string&, bool) { no_projects(); }
 #endif
 
@@ -339,8 +374,9 @@ int run(const std::vector<std::string>& args) {
   if (o.command == "demos") return command_demos();
   if (o.command == "summary" && !o.target.empty()) return command_summary_project(o);
   if (o.command == "summary") return command_summary(o);
+  if (o.command == "export") return command_export(o);
   if (o.command == "info") return command_info();
-  std::string hint = did_you_mean(o.command, {"train", "demos", "summary", "info"});
+  std::string hint = did_you_mean(o.command, {"train", "demos", "summary", "export", "info"});
   throw ValueError("Unknown command '" + o.command + "'. " + (hint.empty() ? "" : hint + " ") +
                    "Run `cornu --help` for usage.");
 }

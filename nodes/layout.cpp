@@ -101,6 +101,11 @@ std::map<int, pointf> layout_connected(GVC_t* gvc, const std::vector<LayoutBox>&
 
 }  // namespace
 
+std::mutex& graphviz_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 std::map<int, LayoutPoint> layout_dot(const std::vector<LayoutBox>& boxes, const std::vector<LayoutEdge>& edges,
                                       const LayoutOptions& options) {
   if (boxes.empty()) return {};
@@ -134,8 +139,7 @@ std::map<int, LayoutPoint> layout_dot(const std::vector<LayoutBox>& boxes, const
   });
   for (const LayoutEdge& e : sorted) component_edges[root(e.to)].push_back(e);
 
-  static std::mutex mutex;  // Graphviz keeps global state and is not thread-safe
-  std::lock_guard lock(mutex);
+  std::lock_guard lock(graphviz_mutex());
   graphviz_messages.clear();
   Context context;
   static const lt_symlist_t builtins[] = {{"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},

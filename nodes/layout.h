@@ -1,6 +1,7 @@
 // Automatic layout of the node graph with Graphviz `dot`. Plain C++: no Qt, so it is testable on its own.
 #pragma once
 #include <map>
+#include <mutex>
 #include <vector>
 
 namespace cornu::nodes {
@@ -17,5 +18,8 @@ struct LayoutOptions { double node_gap = 40, rank_gap = 60; };
 // actionable message if Graphviz cannot lay out. Thread-safe (Graphviz itself is not: calls are serialised).
 std::map<int, LayoutPoint> layout_dot(const std::vector<LayoutBox>& boxes, const std::vector<LayoutEdge>& edges,
                                       const LayoutOptions& options = {});
+
+// Graphviz keeps global state and is not thread-safe: every call into it (layout, diagrams) holds this lock.
+std::mutex& graphviz_mutex();
 
 }  // namespace cornu::nodes

@@ -161,6 +161,25 @@ class DiagramTest : public QObject {
     QVERIFY2(into_join(wide) < into_join(narrow) && into_join(narrow) != std::string::npos, dot.c_str());
   }
 
+  void two_models_with_merges_render() {
+    // Graphviz 2.42 reads out of bounds when two components both carry ordering constraints: only one does.
+    Document doc;
+    std::vector<int> merges;
+    for (int model = 0; model < 2; ++model) {
+      int in = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 4}}});
+      int a = doc.add_node("Dense", 0, 0, {{"units", 4}}), b = doc.add_node("Dense", 0, 0, {{"units", 4}});
+      merges.push_back(doc.add_node("Add", 0, 0));
+      doc.connect({in, 0}, {a, 0});
+      doc.connect({in, 0}, {b, 0});
+      doc.connect({a, 0}, {merges.back(), 0});
+      doc.connect({b, 0}, {merges.back(), 1});
+    }
+    const std::string dot = diagram_dot(doc.data());
+    QVERIFY2(has(node_statement(dot, merges[0]), "ordering=in") && !has(node_statement(dot, merges[1]), "ordering"),
+             dot.c_str());
+    QCOMPARE(svg_nodes(QByteArray::fromStdString(render_diagram(doc.data(), "svg"))), 8);
+  }
+
   void svg_is_xml_with_one_box_per_layer() {
     QTemporaryDir dir;
     const QString path = dir.path() + "/mlp.svg";

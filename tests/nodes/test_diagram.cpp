@@ -214,6 +214,19 @@ class DiagramTest : public QObject {
     QVERIFY(read_all(dir.path() + "/MLP.PNG").startsWith("\x89PNG"));
   }
 
+  void a_huge_diagram_fits_a_png() {
+    // 300 layers at 96 dpi would be about 35,000 pixels tall; cairo's limit is 32,767, so the resolution drops.
+    Document doc;
+    int previous = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 8}}});
+    for (int i = 0; i < 300; ++i) {
+      int next = doc.add_node("Dense", 0, 0, {{"units", 8}});
+      doc.connect({previous, 0}, {next, 0});
+      previous = next;
+    }
+    const QImage image = png_image(render_diagram(doc.data(), "png"));
+    QVERIFY2(image.height() > 20000 && image.height() <= 32000, qPrintable(QString::number(image.height())));
+  }
+
   void a_chain_drawn_left_to_right_is_wider_than_tall() {
     DiagramOptions o;
     o.rankdir = "LR";

@@ -162,7 +162,7 @@ std::string diagram_dot(const ProjectData& project, const DiagramOptions& option
   CheckReport report;
   try {
     report = check(project);
-  } catch (const Error&) {
+  } catch (const std::exception&) {
     // A graph the checks cannot read (a node type from a newer Cornu) still gets a diagram, with "?" shapes.
   }
   auto output_shape = [&](const Port& from) -> std::optional<Shape> {
@@ -187,6 +187,8 @@ std::string diagram_dot(const ProjectData& project, const DiagramOptions& option
     return std::tie(a->to.node, a->to.port) < std::tie(b->to.node, b->to.port);
   });
   const std::set<int> ordered = ordered_merges(order, edges);
+  std::map<int, std::vector<std::optional<Shape>>> arriving;  // by node, in port order
+  for (const Edge* e : edges) arriving[e->to.node].push_back(output_shape(e->from));
 
   std::string dot = "digraph model {\n";
   dot += "  graph [rankdir=" + options.rankdir + ", nodesep=0.35, ranksep=0.45, pad=0.25, bgcolor=\"white\", " +
@@ -195,9 +197,7 @@ std::string diagram_dot(const ProjectData& project, const DiagramOptions& option
   dot += std::string("  edge [color=\"") + kInk + "\", penwidth=1.4, arrowsize=0.7];\n";
   for (int id : order) {
     const Node& n = *drawn.at(id);
-    LabelFacts facts{n, catalog().find(n.type), {}, {}, 0};
-    for (const Edge* e : edges)
-      if (e->to.node == id) facts.inputs.push_back(output_shape(e->from));
+    LabelFacts facts{n, catalog().find(n.type), arriving[id], {}, 0};
     if (auto it = report.nodes.find(id); it != report.nodes.end()) {
       for (const Shape& s : it->second.outputs) facts.outputs.emplace_back(s);
       facts.params = it->second.params;
@@ -276,6 +276,13 @@ std::string render_diagram(const ProjectData& project, const std::string& format
     agattr(r.graph, AGRAPH, const_cast<char*>("dpi"), dpi.data());
   }
   if (gvLayout(r.gvc, r.graph, "dot") != 0) graphviz_failed("lay out");
+  if (format == "png") {
+    // Cairo draws at most 32767 pixels a side; past that it shrinks the image itself and says so on stderr.
+    // Lower the resolution of a huge diagram to fit instead (the bounding box is in points, 72 per inch).
+    const boxf box = GD_bb(r.graph);
+    const double points = std::max(box.UR.x - box.LL.x, box.UR.y - box.LL.y) + 72;  // + the pad
+    if (points * GD_drawing(r.graph)->dpi / 72 > 32000) GD_drawing(r.graph)->dpi = 32000 * 72 / points;
+  }
   unsigned int length = 0;
   // Named renderers: SVG from `core` (text as text), PNG through cairo with anti-aliased DejaVu text.
   const char* renderer = format == "png" ? "png:cairo" : "svg:svg:core";

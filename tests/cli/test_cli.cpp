@@ -1,5 +1,6 @@
 // The `cornu` command line, end to end (it is a contract: later tools rely on its commands and output),
 // and the "30 seconds" example program.
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -186,6 +187,61 @@ class TestCli : public QObject {
     QCOMPARE(r.exit_code, 1);
     QVERIFY2(r.err.contains("names no dataset"), qPrintable(r.err));
     QCOMPARE(cornu({"summary", dir.path() + "/missing.cornu"}).exit_code, 1);
+  }
+
+  void export_draws_a_project() {
+#ifndef CORNU_WITH_NODES
+    QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");
+#endif
+    QTemporaryDir dir;
+    QVERIFY(cornu({"demos", "--write", dir.path()}).exit_code == 0);
+    const QString project = dir.path() + "/fashion-mnist-mlp.cornu", svg = dir.path() + "/mlp.svg";
+    Run r = cornu({"export", project, "--to", svg});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.out.contains("Wrote " + svg) && r.out.contains("bytes"), qPrintable(r.out + r.err));
+    QFile f(svg);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QByteArray drawing = f.readAll();
+    f.close();
+    QVERIFY(drawing.contains("<svg") && drawing.contains("(None, 784)") && !drawing.contains("dense_1"));
+    QVERIFY2(r.out.contains(QString::number(drawing.size()) + " bytes"), qPrintable(r.out));
+    // The options reach the drawing.
+    r = cornu({"export", project, "--to", svg, "--show-layer-names", "--show-layer-activations", "--no-shapes"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    drawing = f.readAll();
+    f.close();
+    QVERIFY(drawing.contains("dense_1") && drawing.contains("softmax") && !drawing.contains("(None, 784)"));
+    const QString png = dir.path() + "/mlp.png";
+    r = cornu({"export", project, "--to", png, "--rankdir", "LR", "--dpi", "150"});
+    QCOMPARE(r.exit_code, 0);
+    QFile image(png);
+    QVERIFY(image.open(QIODevice::ReadOnly));
+    QVERIFY(image.read(8) == QByteArray("\x89PNG\r\n\x1a\n", 8));
+  }
+
+  void export_explains_bad_arguments() {
+#ifndef CORNU_WITH_NODES
+    QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");
+#endif
+    QTemporaryDir dir;
+    QVERIFY(cornu({"demos", "--write", dir.path()}).exit_code == 0);
+    const QString project = dir.path() + "/xor.cornu";
+    Run r = cornu({"export", project, "--to", dir.path() + "/xor.jpg"});
+    QVERIFY2(r.exit_code == 1 && r.err.contains(".svg") && r.err.contains(".png") && r.err.contains("xor.jpg"),
+             qPrintable(r.err));
+    QVERIFY(!QFile::exists(dir.path() + "/xor.jpg"));
+    r = cornu({"export", project});
+    QVERIFY2(r.exit_code == 1 && r.err.contains("--to"), qPrintable(r.err));
+    r = cornu({"export", "--to", dir.path() + "/xor.svg"});
+    QVERIFY2(r.exit_code == 1 && r.err.contains("name the project"), qPrintable(r.err));
+    r = cornu({"export", project, "--to", dir.path() + "/xor.svg", "--rankdir", "BT"});
+    QVERIFY2(r.exit_code == 1 && r.err.contains("--rankdir") && r.err.contains("LR"), qPrintable(r.err));
+    r = cornu({"export", project, "--to", dir.path() + "/xor.png", "--dpi", "9000"});
+    QVERIFY2(r.exit_code == 1 && r.err.contains("--dpi") && r.err.contains("600"), qPrintable(r.err));
+    r = cornu({"export", dir.path() + "/missing.cornu", "--to", dir.path() + "/missing.svg"});
+    QVERIFY2(r.exit_code == 1 && r.err.contains("missing.cornu"), qPrintable(r.err));
+    QVERIFY(QDir(dir.path()).entryList({"*.svg", "*.png"}).isEmpty());
   }
 
   void info_reports_versions() {

@@ -1,0 +1,71 @@
+#include "gui.h"
+
+#include <QApplication>
+#include <QTimer>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/error.h"
+#include "demos/demos.h"
+#include "ui/canvas.h"
+#include "ui/main_window.h"
+#include "ui/theme.h"
+
+namespace cornu::app {
+
+bool display_available() {
+  for (const char* var : {"DISPLAY", "WAYLAND_DISPLAY"})
+    if (const char* v = std::getenv(var); v && *v) return true;
+  return false;
+}
+
+int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
+  std::string file, example, screenshot, theme = "system";
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw ValueError(a + " needs a value. Run `cornu --help` for usage.");
+      return args[++i];
+    };
+    if (a == "gui") continue;
+    if (a == "--example") example = value();
+    else if (a == "--screenshot") screenshot = value();
+    else if (a == "--theme") theme = value();
+    else if (!a.empty() && a[0] == '-') throw ValueError("Unknown option '" + a + "' for the editor. Run `cornu --help` for usage.");
+    else file = a;
+  }
+  if (theme != "system" && theme != "light" && theme != "dark")
+    throw ValueError("--theme takes system, light or dark, not '" + theme + "'.");
+  if (!example.empty()) find_demo(example);  // an unknown name fails here, listing the demos
+
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("Cornu");
+  QApplication::setOrganizationName("Cornu");
+  QApplication::setApplicationVersion(CORNU_VERSION);
+  const ui::ThemeMode mode = theme == "dark" ? ui::ThemeMode::Dark : theme == "light" ? ui::ThemeMode::Light : ui::ThemeMode::System;
+  ui::apply_theme(app, mode);
+
+  ui::MainWindow window;
+  if (theme != "system") window.set_theme(mode);
+  if (!file.empty()) {
+    if (!window.open_file(QString::fromStdString(file))) return 1;
+  } else {
+    window.open_example(example.empty() ? kDefaultDemo : example);
+  }
+  window.show();
+  if (!screenshot.empty()) {
+    // Let the window lay itself out and the canvas fit, then save what a user would see.
+    QTimer::singleShot(400, &window, [&] {
+      window.canvas_view()->fit_to_view();
+      QTimer::singleShot(200, &window, [&] {
+        const bool ok = window.grab().save(QString::fromStdString(screenshot));
+        std::fprintf(ok ? stdout : stderr, ok ? "Screenshot saved to %s\n" : "Cannot write %s\n", screenshot.c_str());
+        window.document().mark_saved();  // nothing to ask about on the way out
+        app.exit(ok ? 0 : 1);
+      });
+    });
+  }
+  return app.exec();
+}
+
+}  // namespace cornu::app

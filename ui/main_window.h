@@ -1,0 +1,104 @@
+// The editor's window: palette (left), canvas (centre), inspector (right), summary and problems (bottom),
+// the menus and toolbar, files (open, save, recent, examples, autosave recovery) and the window's memory
+// of its layout between runs (QSettings).
+#pragma once
+#include <QMainWindow>
+#include <QPointer>
+
+#include "nodes/autosave.h"
+#include "nodes/document.h"
+#include "nodes/live_checks.h"
+#include "ui/selection.h"
+#include "ui/theme.h"
+
+class QAction;
+class QLabel;
+class QMenu;
+class QToolButton;
+
+namespace cornu::ui {
+
+class CanvasScene;
+class CanvasView;
+class Inspector;
+class Palette;
+class ProblemsPanel;
+class SummaryPanel;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  nodes::Document& document() { return doc_; }
+  nodes::LiveChecks& checks() { return checks_; }
+  Selection& selection() { return selection_; }
+  CanvasView* canvas_view() const { return view_; }
+  CanvasScene* canvas_scene() const { return scene_; }
+  Palette* palette() const { return palette_; }
+  Inspector* inspector() const { return inspector_; }
+  SummaryPanel* summary() const { return summary_; }
+  ProblemsPanel* problems() const { return problems_; }
+  QAction* action(const QString& name) const;  // by objectName, e.g. "save", "undo" (tests, menus)
+
+  // Files. Each returns false when it did not happen (refused, cancelled, an error shown to the user).
+  bool open_file(const QString& path);
+  bool save_to(const QString& path);
+  void open_example(const std::string& demo_name);
+  void new_project();
+  // The palette's double-click: adds a layer below the selected node and wires it in. Returns its id.
+  int add_layer_below_selection(const std::string& type);
+  void set_theme(ThemeMode mode);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void changeEvent(QEvent* event) override;
+
+ private:
+  void build_docks();
+  void build_actions();
+  void build_menus_and_toolbar();
+  void restore_layout();
+  void update_title();
+  void update_status();
+  void update_actions();
+  void update_scope_bar();
+  bool maybe_save();  // asks about unsaved changes; false: the user cancelled
+  bool save();
+  bool save_as();
+  void open_dialog();
+  void export_diagram();
+  void arrange();
+  void copy();
+  void paste();
+  void duplicate();
+  void group_into_unit();
+  void ungroup_unit();
+  void add_recent(const QString& path);
+  void rebuild_recent_menu();
+  void show_message(const QString& text, int timeout_ms = 6000);
+
+  nodes::Document doc_;
+  nodes::LiveChecks checks_;
+  Selection selection_;
+  nodes::Autosaver autosaver_;
+  CanvasScene* scene_ = nullptr;
+  CanvasView* view_ = nullptr;
+  Palette* palette_ = nullptr;
+  Inspector* inspector_ = nullptr;
+  SummaryPanel* summary_ = nullptr;
+  ProblemsPanel* problems_ = nullptr;
+  QWidget* scope_bar_ = nullptr;
+  QLabel* scope_label_ = nullptr;
+  QLabel* status_problems_ = nullptr;
+  QLabel* status_params_ = nullptr;
+  QLabel* status_zoom_ = nullptr;
+  QMenu* recent_menu_ = nullptr;
+  QString untitled_name_ = "untitled";
+  ThemeMode theme_ = ThemeMode::System;
+  bool arranging_ = false;
+};
+
+}  // namespace cornu::ui

@@ -29,6 +29,7 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
     };
     if (a == "gui") continue;
     if (a == "--example") example = value();
+    else if (a == "--new") example = "-";
     else if (a == "--screenshot") screenshot = value();
     else if (a == "--theme") theme = value();
     else if (!a.empty() && a[0] == '-') throw ValueError("Unknown option '" + a + "' for the editor. Run `cornu --help` for usage.");
@@ -36,7 +37,7 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
   }
   if (theme != "system" && theme != "light" && theme != "dark")
     throw ValueError("--theme takes system, light or dark, not '" + theme + "'.");
-  if (!example.empty()) find_demo(example);  // an unknown name fails here, listing the demos
+  if (!example.empty() && example != "-") find_demo(example);  // an unknown name fails here, listing the demos
 
   QApplication app(argc, argv);
   QApplication::setApplicationName("Cornu");
@@ -49,6 +50,8 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
   if (theme != "system") window.set_theme(mode);
   if (!file.empty()) {
     if (!window.open_file(QString::fromStdString(file))) return 1;
+  } else if (example == "-") {
+    window.new_project();
   } else {
     window.open_example(example.empty() ? kDefaultDemo : example);
   }

@@ -117,7 +117,8 @@ std::string layer_label(const LabelFacts& f, const DiagramOptions& o) {
   }
 
   const std::string type = escape_html(f.node.type), name = escape_html(f.node.name);
-  const bool named = o.show_layer_names || !f.entry;  // an unknown type says which node it is
+  // An unknown type, and a unit (a nested model, as Keras draws one), say which node they are.
+  const bool named = o.show_layer_names || !f.entry || f.entry->is_unit();
   std::string header = named ? "<b>" + name + "</b>  (" + type + ")" : "<b>" + type + "</b>";
   std::string label = std::string("<<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"7\" ") +
                       "style=\"rounded\" color=\"" + kInk + "\" bgcolor=\"" + kInk + "\">";

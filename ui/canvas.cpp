@@ -36,7 +36,11 @@ std::string card_details(const Document& doc, const nodes::Node& node) {
     if (!out.empty()) out += " · ";
     out += key == "activation" || key == "loss" ? text : key + "=" + text;
   }
-  if (entry.is_input() && node.params.contains("batch_shape")) out = "shape=" + node.params.at("batch_shape").dump();
+  if (entry.is_input() && node.params.contains("batch_shape") && node.params.at("batch_shape").is_array()) {
+    out = "shape (";  // Keras's notation: (None, 28, 28)
+    for (const auto& d : node.params.at("batch_shape")) out += (out.back() == '(' ? "" : ", ") + (d.is_null() ? "None" : d.dump());
+    out += ")";
+  }
   return out;
 }
 
@@ -512,6 +516,12 @@ CanvasView::CanvasView(CanvasScene* scene, QWidget* parent) : QGraphicsView(scen
   setFocusPolicy(Qt::StrongFocus);
   setContextMenuPolicy(Qt::ActionsContextMenu);  // the main window adds its edit actions
   setToolTip({});
+  // The empty-canvas hint covers the whole view: repaint all of it when the first node comes or the last goes.
+  connect(&scene->document(), &Document::changed, this, [this, was_empty = true]() mutable {
+    const bool empty = scene_->document().nodes().empty();
+    if (empty != was_empty) viewport()->update();
+    was_empty = empty;
+  });
 }
 
 void CanvasView::set_zoom_clamped(double factor) {
@@ -635,6 +645,25 @@ void CanvasView::keyReleaseEvent(QKeyEvent* event) {
     return;
   }
   QGraphicsView::keyReleaseEvent(event);
+}
+
+void CanvasView::drawForeground(QPainter* p, const QRectF&) {
+  if (!scene_->document().nodes().empty()) return;
+  // An empty canvas says how to start, in the middle of the view.
+  p->save();
+  p->resetTransform();
+  const QRect box = viewport()->rect().adjusted(40, 0, -40, 0);
+  QFont title = font();
+  title.setPointSizeF(title.pointSizeF() * 1.5);
+  title.setBold(true);
+  p->setFont(title);
+  p->setPen(palette().color(QPalette::PlaceholderText));
+  p->drawText(box.adjusted(0, 0, 0, -60), Qt::AlignCenter, tr("Drop layers here"));
+  p->setFont(font());
+  p->drawText(box.adjusted(0, 40, 0, 0), Qt::AlignCenter | Qt::TextWordWrap,
+              tr("Drag a layer from the palette, or double-click it. Start with an InputLayer, end with an Output.\n"
+                 "Wire a card's bottom port to another card's top port. File › Examples opens ready-made models."));
+  p->restore();
 }
 
 void CanvasView::focusOutEvent(QFocusEvent* event) {

@@ -222,6 +222,7 @@ void MainWindow::build_actions() {
     view_->addAction(action(name));
   }
 
+  make("find-layer", tr("&Find Layer…"), [this] { palette_->focus_search(); }, K::keyBindings(K::Find));
   make("zoom-in", tr("Zoom &In"), [this] { view_->zoom_in(); }, K::keyBindings(K::ZoomIn), "zoom-in");
   make("zoom-out", tr("Zoom &Out"), [this] { view_->zoom_out(); }, K::keyBindings(K::ZoomOut), "zoom-out");
   make("zoom-fit", tr("Zoom to &Fit"), [this] { view_->fit_to_view(); }, {K(tr("Ctrl+0")), K(Qt::Key_Home)}, "zoom-fit");
@@ -253,7 +254,8 @@ void MainWindow::build_menus_and_toolbar() {
   rebuild_recent_menu();
 
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-  for (const char* name : {"undo", "redo", "", "cut", "copy", "paste", "duplicate", "delete", "", "select-all", "",
+  for (const char* name : {"undo", "redo", "", "cut", "copy", "paste", "duplicate", "delete", "", "select-all",
+                           "find-layer", "",
                            "group-unit", "ungroup-unit", "open-unit", "leave-unit"})
     *name ? (void)edit->addAction(action(name)) : (void)edit->addSeparator();
 
@@ -331,7 +333,9 @@ void MainWindow::update_status() {
   const nodes::CheckReport& r = checks_.report();
   int errors = 0, warnings = 0;
   for (const auto& p : r.problems) (p.severity == nodes::Severity::Error ? errors : warnings)++;
-  status_problems_->setText(errors || warnings ? tr("%1 errors · %2 warnings").arg(errors).arg(warnings)
+  auto count = [](int n, const QString& one, const QString& many) { return QString::number(n) + " " + (n == 1 ? one : many); };
+  status_problems_->setText(errors || warnings ? count(errors, tr("error"), tr("errors")) + " · " +
+                                                     count(warnings, tr("warning"), tr("warnings"))
                                                : tr("No problems"));
   status_params_->setText(tr("%1 parameters").arg(QLocale().toString(static_cast<qlonglong>(r.total_params))));
   status_zoom_->setText(QString("%1 %").arg(std::lround(view_->zoom() * 100)));
@@ -395,6 +399,13 @@ bool MainWindow::open_file(const QString& path) {
     doc_.set_file_path(QFileInfo(path).absoluteFilePath());
     // A recovered autosave differs from the file on disk: it stays marked unsaved until saved.
     if (from != path) doc_.undo_stack().resetClean();
+    // A file written by a tool may put every node at one spot: lay it out (an undo step, so the file is
+    // untouched until saved).
+    const auto& nodes = doc_.nodes();
+    if (nodes.size() > 1 && std::all_of(nodes.begin(), nodes.end(), [&](const nodes::Node& n) {
+          return n.x == nodes.front().x && n.y == nodes.front().y;
+        }))
+      arrange();
   } catch (const std::exception& e) {
     QMessageBox::critical(this, tr("Cannot open %1").arg(pretty_name(path)),
                           tr("%1\n\nNothing was changed: the file stays as it is.").arg(e.what()));

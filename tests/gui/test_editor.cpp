@@ -436,6 +436,58 @@ class TestEditor : public QObject {
     QVERIFY(e.window.close());
   }
 
+  void group_a_unit_open_it_in_place_and_leave() {
+    Editor e;
+    e.window.open_example("fashion-mnist-mlp");
+    const int params = static_cast<int>(e.window.checks().report().total_params);
+    const int dense = e.node_named("dense"), dropout = e.node_named("dropout"), dense_1 = e.node_named("dense_1");
+    e.window.selection().set({dense, dropout, dense_1});
+    QVERIFY(e.window.action("group-unit")->isEnabled());
+    e.window.action("group-unit")->trigger();
+    const int unit = e.window.selection().single();
+    QVERIFY(unit);
+    QCOMPARE(e.doc.at(unit).type, std::string(nodes::kUnitType));
+    QVERIFY(!e.doc.node(dense));
+    // Collapsed: one card with one input and one output port, the shapes flowing through it unchanged.
+    QCOMPARE(e.scene->node_item(unit)->content().inputs, 1);
+    QCOMPARE(e.scene->node_item(unit)->content().outputs, 1);
+    QVERIFY(!e.window.checks().report().has_errors());
+    QCOMPARE(static_cast<int>(e.window.checks().report().total_params), params);
+    QVERIFY(e.scene->edge_item(e.doc.edges_from(unit).front())->toolTip().contains("(None, 128)"));
+
+    // Double-click opens it in place: its layers, a bar saying where we are; edits apply inside.
+    e.view->go_to_node(unit);
+    QTest::mouseDClick(e.viewport(), Qt::LeftButton, {}, e.at(e.scene->node_item(unit)->mapToScene(QPointF(100, 36))));
+    QCOMPARE(e.doc.scope().size(), size_t(1));
+    QVERIFY(e.window.findChild<QWidget*>("leave-unit-button")->isVisible());
+    QVERIFY(e.doc.node_named("dropout"));
+    QVERIFY(e.scene->node_item(e.doc.node_named("dropout")->id));
+    e.window.selection().set({e.doc.node_named("dense_1")->id});
+    type_into(e.field<QWidget>("param.units"), "64");
+    QVERIFY(e.doc.param(e.doc.node_named("dense_1")->id, "units") == Config(64));
+    e.window.action("leave-unit")->trigger();
+    QVERIFY(e.doc.scope().empty());
+    QVERIFY(!e.window.findChild<QWidget*>("leave-unit-button")->isVisible());
+    QVERIFY(e.scene->node_item(unit));
+    // The change inside shows outside: the unit now ends in 64 units, and the model has fewer parameters.
+    QVERIFY(e.scene->edge_item(e.doc.edges_from(unit).front())->toolTip().contains("(None, 64)"));
+    QVERIFY(e.window.checks().report().total_params < params);
+    // Undo of the inner edit goes back into the unit, then out again on ungroup's undo chain.
+    e.window.action("undo")->trigger();
+    QCOMPARE(e.doc.scope().size(), size_t(1));
+    e.window.action("leave-unit")->trigger();
+    QCOMPARE(static_cast<int>(e.window.checks().report().total_params), params);
+    // The model builds with a nested model in it.
+    auto model = nodes::build_model(e.doc.data());
+    QCOMPARE(static_cast<int>(model->count_params()), params);
+    // Ungroup brings the layers back.
+    e.window.selection().set({unit});
+    e.window.action("ungroup-unit")->trigger();
+    QVERIFY(!e.doc.node(unit));
+    QVERIFY(e.doc.node_named("dropout"));
+    QVERIFY(!e.window.checks().report().has_errors());
+  }
+
   void copy_paste_and_duplicate() {
     Editor e;
     e.window.open_example("fashion-mnist-mlp");

@@ -270,7 +270,7 @@ class DiagramTest : public QObject {
   }
 
   void unknown_types_and_odd_names_are_drawn() {
-    // A node type this build does not know (a nested "Unit" from a newer Cornu) and a name with markup in it.
+    // A unit without a body (its shapes cannot be known) and a name with markup in it.
     ProjectData project = mlp().project;
     Node unit{.id = 100, .type = "Unit", .name = "encoder", .params = Config::object()};
     project.graph.nodes.push_back(unit);

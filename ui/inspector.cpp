@@ -148,9 +148,14 @@ QWidget* Inspector::build_node_page(const nodes::Node& node) {
               .required = true},
              std::move(name), "node");
   if (node.type == kUnitType) {
-    form_->add_wide(dim_label("Double-click the unit to open it.", form_));
+    form_->add_wide(dim_label("A unit is a nested model. Double-click the unit (or press Tab) to open and edit its "
+                              "layers.", form_));
   } else if (!entry) {
     form_->add_wide(dim_label("Cornu does not know this layer type, so it has nothing to edit here.", form_));
+  } else if (entry->is_output() && !doc_.scope().empty()) {
+    // Inside a unit an Output is only an output port of the nested model: losses belong to the model's outputs.
+    form_->add_wide(dim_label("This Output is an output port of the unit. Losses and metrics are set on the "
+                              "model's own Output nodes.", form_));
   } else if (!entry->params.empty()) {
     form_->add_heading("Properties");
     for (const ParamSpec& spec : entry->params) form_->add(spec, node_param_access(doc_, id, spec), "param");

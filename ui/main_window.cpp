@@ -125,6 +125,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), checks_(doc_), au
 }
 
 MainWindow::~MainWindow() {
+  // A layout still running posts its result to this window: let it finish first (its result is then dropped).
+  if (arrange_thread_) arrange_thread_->wait();
   // The views refer to the document, checks and selection, which are members and so die before the
   // QObject children: silence them and take the views down first.
   for (QObject* source : std::initializer_list<QObject*>{&doc_, &doc_.undo_stack(), &checks_, &selection_})
@@ -543,8 +545,9 @@ void MainWindow::export_diagram() {
 void MainWindow::arrange() {
   const nodes::Graph graph = doc_.graph();
   if (graph.nodes.empty() || arranging_) return;
-  auto apply = [this](const nodes::Graph& laid_out) {
+  auto apply = [this, scope = doc_.scope()](const nodes::Graph& laid_out) {
     arranging_ = false;
+    if (doc_.scope() != scope) return;  // the user opened or left a unit meanwhile: these ids are not theirs
     std::vector<std::pair<int, std::pair<double, double>>> moves;
     for (const auto& n : laid_out.nodes)
       if (const nodes::Node* now = doc_.node(n.id); now && (now->x != n.x || now->y != n.y))
@@ -572,6 +575,7 @@ void MainWindow::arrange() {
     QMetaObject::invokeMethod(this, [apply, g] { apply(g); }, Qt::QueuedConnection);
   });
   connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+  arrange_thread_ = worker;
   worker->start();
 }
 

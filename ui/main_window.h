@@ -14,6 +14,7 @@
 class QAction;
 class QLabel;
 class QMenu;
+class QThread;
 class QToolButton;
 
 namespace cornu::ui {
@@ -99,6 +100,7 @@ class MainWindow : public QMainWindow {
   QString untitled_name_ = "untitled";
   ThemeMode theme_ = ThemeMode::System;
   bool arranging_ = false;
+  QPointer<QThread> arrange_thread_;  // a layout of a large graph in progress
 };
 
 }  // namespace cornu::ui

@@ -488,6 +488,38 @@ class TestEditor : public QObject {
     QVERIFY(!e.window.checks().report().has_errors());
   }
 
+  void arrange_and_export_a_diagram() {
+    Editor e;
+    e.window.open_example("spiral");
+    // Pile every card on one spot, then Arrange: no two cards overlap, in one undo step.
+    std::vector<std::pair<int, std::pair<double, double>>> piled;
+    for (const auto& n : e.doc.nodes()) piled.push_back({n.id, {0.0, 0.0}});
+    e.doc.move_nodes(piled);
+    const int steps = e.steps();
+    e.window.action("arrange")->trigger();
+    QCOMPARE(e.steps(), steps + 1);
+    for (const auto& a : e.doc.nodes())
+      for (const auto& b : e.doc.nodes())
+        if (a.id < b.id)
+          QVERIFY(!QRectF(a.x, a.y, nodes::kCardWidth, nodes::kCardHeight).intersects(QRectF(b.x, b.y, nodes::kCardWidth, nodes::kCardHeight)));
+    // Export Diagram: the dialog, filled in and accepted as a user would.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("spiral.svg");
+    QTimer::singleShot(0, [&] {
+      QWidget* dialog = QApplication::activeModalWidget();
+      QVERIFY(dialog);
+      auto* edit = dialog->findChild<QLineEdit*>();
+      edit->setText(path);
+      QTest::keyClick(edit, Qt::Key_Return);
+    });
+    e.window.action("export-diagram")->trigger();
+    QFile svg(path);
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    const QByteArray text = svg.readAll();
+    QVERIFY(text.contains("<svg"));
+    QVERIFY(text.contains("Dense"));
+  }
+
   void copy_paste_and_duplicate() {
     Editor e;
     e.window.open_example("fashion-mnist-mlp");

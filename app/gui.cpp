@@ -47,15 +47,18 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
   ui::apply_theme(app, mode);
 
   ui::MainWindow window;
-  if (theme != "system") window.set_theme(mode);
+  // --theme is for this run (screenshots, demos); otherwise the theme chosen in View › Theme.
+  if (theme == "system" && window.saved_theme() != ui::ThemeMode::System) ui::apply_theme(app, window.saved_theme());
   if (!file.empty()) {
     if (!window.open_file(QString::fromStdString(file))) return 1;
   } else if (example == "-") {
     window.new_project();
-  } else {
+  } else if (!(example.empty() && screenshot.empty() && window.offer_untitled_recovery())) {
     window.open_example(example.empty() ? kDefaultDemo : example);
   }
   window.show();
+  // Fit once the window has its size (before show() the canvas has none yet).
+  QTimer::singleShot(0, &window, [&] { window.canvas_view()->fit_to_view(); });
   if (!screenshot.empty()) {
     // Let the window lay itself out and the canvas fit, then save what a user would see.
     QTimer::singleShot(400, &window, [&] {

@@ -10,9 +10,11 @@
 #include <QScrollBar>
 #include <cmath>
 #include <set>
+#include <utility>
 
 #include "core/error.h"
 #include "nodes/catalog.h"
+#include "nodes/units.h"
 #include "ui/palette.h"
 
 namespace cornu::ui {
@@ -46,6 +48,29 @@ std::string card_details(const Document& doc, const nodes::Node& node) {
 
 int output_ports_of(const Document& doc, int id) { return doc.output_ports(id); }
 
+// Graphs up to this size probe the shapes of every port when a wire starts; larger ones probe on approach.
+constexpr size_t kProbeAllPorts = 60;
+
+}  // namespace
+
+// Runs `edit` as one undo step. If it throws, whatever it pushed is undone before the exception goes on, so a
+// refused edit never leaves half a change behind.
+void undoable(Document& doc, const QString& text, const std::function<void()>& edit) {
+  QUndoStack& stack = doc.undo_stack();
+  const int before = stack.index();
+  stack.beginMacro(text);
+  try {
+    edit();
+  } catch (...) {
+    stack.endMacro();
+    if (stack.index() > before) stack.undo();
+    throw;
+  }
+  stack.endMacro();
+}
+
+namespace {
+
 }  // namespace
 
 CanvasScene::CanvasScene(Document& doc, nodes::LiveChecks& checks, Selection& selection, QObject* parent)
@@ -56,15 +81,17 @@ CanvasScene::CanvasScene(Document& doc, nodes::LiveChecks& checks, Selection& se
   colors_ = canvas_colors(QApplication::palette());
   connect(&doc_, &Document::changed, this, &CanvasScene::sync);
   // Node ids mean something only within one graph: opening or leaving a unit starts the scene afresh.
+  // (changed() follows and rebuilds; the items go quietly so no old id reaches the shared selection.)
   connect(&doc_, &Document::scope_changed, this, [this] {
     clear_wire();
-    selection_.clear(this);
+    syncing_ = true;
     for (EdgeItem* e : edges_) delete e;
     edges_.clear();
     drop_edge_ = nullptr;
     for (auto& [id, item] : nodes_) delete item;
     nodes_.clear();
-    sync();
+    syncing_ = false;
+    selection_.clear(this);
   });
   connect(&checks_, &nodes::LiveChecks::updated, this, &CanvasScene::apply_checks);
   connect(this, &QGraphicsScene::selectionChanged, this, &CanvasScene::push_selection);
@@ -72,6 +99,11 @@ CanvasScene::CanvasScene(Document& doc, nodes::LiveChecks& checks, Selection& se
     if (origin != this) pull_selection();
   });
   sync();
+}
+
+CanvasScene::~CanvasScene() {
+  syncing_ = true;  // items die with the scene: their deselection must not reach the shared selection
+  clear_wire();
 }
 
 void CanvasScene::update_colors() {
@@ -132,6 +164,7 @@ CardContent CanvasScene::content_for(const nodes::Node& node) const {
 }
 
 void CanvasScene::sync() {
+  clear_wire();  // the document changed under a wire being dragged (an undo, a delete): its ends may be gone
   syncing_ = true;
   std::set<int> alive;
   for (const auto& n : doc_.nodes()) {
@@ -146,26 +179,47 @@ void CanvasScene::sync() {
     item->set_content(content_for(n));
     if (item->pos() != QPointF(n.x, n.y)) item->setPos(n.x, n.y);
   }
+  // Connections touching a node that is gone go first (they point at its item).
+  for (auto it = edges_.begin(); it != edges_.end();) {
+    if (alive.count((*it)->edge().from.node) && alive.count((*it)->edge().to.node)) { ++it; continue; }
+    if (*it == drop_edge_) drop_edge_ = nullptr;
+    delete *it;
+    it = edges_.erase(it);
+  }
   for (auto it = nodes_.begin(); it != nodes_.end();) {
     if (alive.count(it->first)) { ++it; continue; }
-    if (drop_edge_) drop_edge_ = nullptr;
     delete it->second;
     it = nodes_.erase(it);
   }
-  // Connections are cheap: rebuilt from scratch, keeping which ones were selected.
-  std::vector<Edge> selected = selected_edges();
-  for (EdgeItem* e : edges_) delete e;
+  // Connections: kept when still there (an edit usually touches one or two), made for new ones.
+  std::map<std::tuple<int, int, int, int>, EdgeItem*> old;
+  for (EdgeItem* e : edges_) {
+    const Edge& k = e->edge();
+    old[{k.from.node, k.from.port, k.to.node, k.to.port}] = e;
+  }
   edges_.clear();
-  drop_edge_ = nullptr;
   for (auto& [id, item] : nodes_) item->detach_all();
   for (const Edge& e : doc_.edges()) {
     NodeItem *a = node_item(e.from.node), *b = node_item(e.to.node);
     if (!a || !b) continue;
-    auto* item = new EdgeItem(e, a, b);
-    item->set_colors(&colors_);
-    addItem(item);
-    if (std::find(selected.begin(), selected.end(), e) != selected.end()) item->setSelected(true);
+    auto it = old.find({e.from.node, e.from.port, e.to.node, e.to.port});
+    EdgeItem* item;
+    if (it != old.end()) {
+      item = it->second;
+      old.erase(it);
+      a->attach(item);
+      b->attach(item);
+      item->update_path();  // a port may have moved (a merge layer gained an input)
+    } else {
+      item = new EdgeItem(e, a, b);
+      item->set_colors(&colors_);
+      addItem(item);
+    }
     edges_.push_back(item);
+  }
+  for (auto& [key, item] : old) {
+    if (item == drop_edge_) drop_edge_ = nullptr;
+    delete item;
   }
   syncing_ = false;
   pull_selection();
@@ -210,6 +264,12 @@ void CanvasScene::apply_checks() {
 
 void CanvasScene::push_selection() {
   if (syncing_) return;
+  // While a rubber band is being dragged the selection changes on every mouse move: the other views (the
+  // inspector rebuilds) hear about it once, on release.
+  if (rubber_banding_) {
+    selection_pending_ = true;
+    return;
+  }
   std::vector<int> ids;
   for (QGraphicsItem* item : selectedItems())
     if (item->type() == NodeItem::Type) ids.push_back(static_cast<NodeItem*>(item)->id());
@@ -220,6 +280,8 @@ void CanvasScene::pull_selection() {
   const bool was = syncing_;
   syncing_ = true;
   for (auto& [id, item] : nodes_) item->setSelected(selection_.contains(id));
+  for (EdgeItem* e : edges_)
+    if (e->isSelected() && !selection_.empty()) e->setSelected(false);  // another view chose nodes
   syncing_ = was;
   // Ids of nodes that are gone (undo of a creation) leave the shared selection too.
   std::vector<int> ids;
@@ -245,13 +307,20 @@ bool CanvasScene::reaches(int from, int to) const {
 
 CanvasScene::Target CanvasScene::target_for(Port from, Port to) {
   if (from.node == to.node) return {PortState::Refused, "A layer cannot feed itself."};
-  if (reaches(to.node, from.node))
+  if (ancestors_ ? ancestors_->count(to.node) > 0 : reaches(to.node, from.node))
     return {PortState::Refused, QString::fromStdString("This would make a loop: '" + doc_.at(to.node).name +
                                                        "' already feeds '" + doc_.at(from.node).name + "'.")};
   // Probe: the document with this connection, checked on the side. A shape that will not fit is shown (amber)
   // but allowed, because the user may be about to change the layer upstream; the problem then shows on it.
   nodes::ProjectData probe = doc_.data();
-  auto& edges = probe.graph.edges;
+  nodes::Graph* graph = &probe.graph;  // the graph shown: the model, or the body of the unit opened
+  for (int unit : doc_.scope())
+    for (auto& n : graph->nodes)
+      if (n.id == unit) {
+        graph = &nodes::body_of(n);
+        break;
+      }
+  auto& edges = graph->edges;
   const bool merge = nodes::catalog().get(doc_.at(to.node).type).variadic();
   if (!merge) edges.erase(std::remove_if(edges.begin(), edges.end(), [&](const Edge& e) { return e.to == to; }), edges.end());
   else
@@ -259,8 +328,8 @@ CanvasScene::Target CanvasScene::target_for(Port from, Port to) {
       if (e.to.node == to.node && e.to.port >= to.port) ++e.to.port;
   const Edge added{from, to};
   edges.push_back(added);
-  const nodes::CheckReport before = checks_.report();
-  const nodes::CheckReport after = dry_run_checker_.check(probe);
+  const nodes::CheckReport& before = checks_.report();
+  const nodes::CheckReport after = dry_run_checker_.check(probe, doc_.scope());
   std::set<std::string> known;
   for (const auto& p : before.problems) known.insert(p.message);
   for (const auto& p : after.problems) {
@@ -271,6 +340,16 @@ CanvasScene::Target CanvasScene::target_for(Port from, Port to) {
 }
 
 void CanvasScene::start_wire(Port from, std::optional<Edge> lifted) {
+  clear_wire();
+  // Everything upstream of the source, once: a wire into any of them would close a loop.
+  std::set<int> up{from.node};
+  for (std::vector<int> stack{from.node}; !stack.empty();) {
+    const int n = stack.back();
+    stack.pop_back();
+    for (const Edge& e : doc_.edges_into(n))
+      if (up.insert(e.from.node).second) stack.push_back(e.from.node);
+  }
+  ancestors_ = std::move(up);
   Wire w;
   w.from = from;
   w.lifted = lifted;
@@ -279,15 +358,17 @@ void CanvasScene::start_wire(Port from, std::optional<Edge> lifted) {
   w.hint = addSimpleText("");
   w.hint->setZValue(6);
   w.hint->setBrush(colors_.text);
-  // States for every input port; the shape probe runs for all ports of graphs up to a few hundred nodes.
-  const bool probe_shapes = doc_.nodes().size() <= 300;
+  // States for every input port. The shape probe (a check of the whole graph with the connection made) runs
+  // for every port of small graphs; on larger ones only for the port the wire comes near.
+  const bool probe_shapes = doc_.nodes().size() <= kProbeAllPorts;
   for (auto& [id, item] : nodes_) {
     std::map<int, PortState> states;
     for (int p = 0; p < item->content().inputs; ++p) {
       Target t;
       if (lifted && lifted->to == Port{id, p}) t = {PortState::Valid, {}};
       else if (probe_shapes) t = target_for(from, {id, p});
-      else t = id == from.node || reaches(id, from.node) ? Target{PortState::Refused, "This would make a loop."} : Target{PortState::Valid, {}};
+      else if (id == from.node || ancestors_->count(id)) t = target_for(from, {id, p});  // refused, with the reason
+      else t = {PortState::Valid, {}, false};
       w.targets[{id, p}] = t;
       states[p] = t.state;
     }
@@ -305,7 +386,11 @@ void CanvasScene::update_wire(const QPointF& pos) {
     int port = n->input_port_at(pos);
     if (port < 0 && n->content().inputs == 1 && n->id() != w.from.node) port = 0;  // anywhere on a one-input card
     if (port >= 0) {
-      const Target& t = w.targets[{n->id(), port}];
+      Target& t = w.targets[{n->id(), port}];
+      if (!t.probed) {  // a large graph: probe the shapes of this port now, once
+        t = target_for(w.from, {n->id(), port});
+        n->set_port_states({{port, t.state}});
+      }
       w.hover = Port{n->id(), port};
       end = n->input_port_pos(port);
       hint = t.reason;
@@ -321,32 +406,47 @@ void CanvasScene::update_wire(const QPointF& pos) {
 
 void CanvasScene::finish_wire(const QPointF& pos) {
   update_wire(pos);
-  Wire w = std::move(*wire_);
+  const Port from = wire_->from;
+  const std::optional<Edge> lifted = wire_->lifted;
+  const std::optional<Port> hover = wire_->hover;
+  const Target t = hover ? wire_->targets[{hover->node, hover->port}] : Target{};
   clear_wire();
-  const auto lifted = w.lifted;
-  if (!w.hover) {
-    if (lifted) doc_.disconnect(*lifted);  // a wire lifted off its port and dropped on empty canvas
+  if (!hover) {
+    if (lifted) {  // a wire lifted off its port and dropped on empty canvas
+      try {
+        doc_.disconnect(*lifted);
+      } catch (const std::exception& e) {
+        emit message(QString("Not disconnected: ") + e.what());
+      }
+    }
     return;
   }
-  const Port to = *w.hover;
-  const Target t = w.targets[{to.node, to.port}];
+  Port to = *hover;
   if (t.state == PortState::Refused) {
     emit message("Not connected: " + t.reason);
     return;
   }
   if (lifted && lifted->to == to) return;  // put back where it was
+  // Lifting an input of a merge layer shifts its later inputs down by one: aim at the same port after the shift.
+  if (lifted && lifted->to.node == to.node && nodes::catalog().get(doc_.at(to.node).type).variadic() &&
+      to.port > lifted->to.port)
+    --to.port;
   try {
-    doc_.undo_stack().beginMacro("Connect");
-    if (lifted) doc_.disconnect(*lifted);
-    doc_.connect(w.from, to);
-    doc_.undo_stack().endMacro();
-  } catch (const Error& e) {
-    doc_.undo_stack().endMacro();
-    if (doc_.undo_stack().canUndo()) doc_.undo_stack().undo();
+    undoable(doc_, lifted ? "Move Connection" : "Connect", [&] {
+      if (lifted) doc_.disconnect(*lifted);
+      doc_.connect(from, to);
+    });
+  } catch (const std::exception& e) {
     emit message(QString("Not connected: ") + e.what());
     return;
   }
   if (t.state == PortState::Mismatch) emit message("Connected, but the shapes do not fit yet: " + t.reason);
+}
+
+bool CanvasScene::cancel_wire() {
+  if (!wire_) return false;
+  clear_wire();
+  return true;
 }
 
 void CanvasScene::clear_wire() {
@@ -354,12 +454,17 @@ void CanvasScene::clear_wire() {
   delete wire_->path;
   delete wire_->hint;
   wire_.reset();
+  ancestors_.reset();
   for (auto& [id, item] : nodes_) item->set_port_states({});
 }
 
 // --- mouse ------------------------------------------------------------------------------------------------
 
 void CanvasScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+  if (wire_) return event->accept();  // another button while wiring: ignored
+  if (event->button() == Qt::RightButton) {  // the context menu acts on the card under the cursor
+    if (NodeItem* n = node_at(event->scenePos()); n && !n->isSelected()) selection_.set({n->id()});
+  }
   if (event->button() == Qt::LeftButton) {
     if (NodeItem* n = node_at(event->scenePos())) {
       const int out = n->output_port_at(event->scenePos());
@@ -382,6 +487,7 @@ void CanvasScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
     }
     NodeItem::snapping = true;
     moving_ = true;
+    rubber_banding_ = !itemAt(event->scenePos(), QTransform());
   }
   QGraphicsScene::mousePressEvent(event);
 }
@@ -396,6 +502,7 @@ void CanvasScene::mouseMoveEvent(QGraphicsSceneMouseEvent* event) {
 }
 
 void CanvasScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event) {
+  if (wire_ && event->button() != Qt::LeftButton) return event->accept();
   if (wire_) {
     finish_wire(event->scenePos());
     event->accept();
@@ -403,6 +510,10 @@ void CanvasScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event) {
   }
   QGraphicsScene::mouseReleaseEvent(event);
   NodeItem::snapping = false;
+  if (rubber_banding_) {
+    rubber_banding_ = false;
+    if (std::exchange(selection_pending_, false)) push_selection();
+  }
   if (!moving_) return;
   moving_ = false;
   // The drag is over: its moves become one undo step.
@@ -456,22 +567,18 @@ int CanvasScene::drop_layer(const std::string& type, QPointF pos) {
   int id = 0;
   try {
     EdgeItem* edge = node_at(pos) ? nullptr : edge_at(pos);
-    if (edge) {
+    const nodes::CatalogEntry& entry = nodes::catalog().get(type);
+    if (edge && entry.max_inputs != 0 && entry.outputs != 0 && !entry.is_unit()) {
       // Inserted where it was dropped: the insertion and its position are one undo step.
       const Edge e = edge->edge();
-      doc_.undo_stack().beginMacro(QString::fromStdString("Insert " + type));
-      try {
+      undoable(doc_, QString::fromStdString("Insert " + type), [&] {
         id = doc_.insert_on_edge(e, type);
         doc_.move_nodes({{id, {x, y}}});
-      } catch (...) {
-        doc_.undo_stack().endMacro();
-        throw;
-      }
-      doc_.undo_stack().endMacro();
+      });
     } else {
-      id = doc_.add_node(type, x, y);
+      id = doc_.add_node(type, x, y);  // an Input, Output or Unit dropped on a wire just lands there
     }
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     emit message(QString("Cannot add ") + QString::fromStdString(type) + ": " + e.what());
     return 0;
   }
@@ -586,12 +693,18 @@ void CanvasView::delete_selection() {
   std::vector<nodes::Edge> edges = scene_->selected_edges();
   if (ids.empty() && edges.empty()) return;
   Document& doc = scene_->document();
-  doc.undo_stack().beginMacro("Delete");
-  for (const auto& e : edges)
-    if (std::find_if(ids.begin(), ids.end(), [&](int id) { return e.from.node == id || e.to.node == id; }) == ids.end())
-      doc.disconnect(e);
-  if (!ids.empty()) doc.remove_nodes(ids);
-  doc.undo_stack().endMacro();
+  // Removing an input of a merge layer renumbers the later ones: take the highest ports first.
+  std::sort(edges.begin(), edges.end(), [](const nodes::Edge& a, const nodes::Edge& b) { return a.to.port > b.to.port; });
+  try {
+    undoable(doc, "Delete", [&] {
+      for (const auto& e : edges)
+        if (std::find_if(ids.begin(), ids.end(), [&](int id) { return e.from.node == id || e.to.node == id; }) == ids.end())
+          doc.disconnect(e);
+      if (!ids.empty()) doc.remove_nodes(ids);
+    });
+  } catch (const std::exception& e) {
+    emit scene_->message(QString("Nothing deleted: ") + e.what());
+  }
 }
 
 void CanvasView::mousePressEvent(QMouseEvent* event) {
@@ -628,6 +741,7 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
 }
 
 void CanvasView::keyPressEvent(QKeyEvent* event) {
+  if (event->key() == Qt::Key_Escape && scene_->cancel_wire()) return;
   if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
     space_down_ = true;
     viewport()->setCursor(Qt::OpenHandCursor);

@@ -6,7 +6,9 @@
 #include <QGraphicsScene>
 #include <QGraphicsView>
 #include <QPointer>
+#include <functional>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "nodes/checks.h"
@@ -20,11 +22,15 @@ class QGraphicsSimpleTextItem;
 
 namespace cornu::ui {
 
+// Runs `edit` as one undo step; if it throws, what it did is undone and the exception goes on.
+void undoable(nodes::Document& doc, const QString& text, const std::function<void()>& edit);
+
 class CanvasScene : public QGraphicsScene {
   Q_OBJECT
 
  public:
   CanvasScene(nodes::Document& doc, nodes::LiveChecks& checks, Selection& selection, QObject* parent = nullptr);
+  ~CanvasScene() override;
 
   nodes::Document& document() const { return doc_; }
   NodeItem* node_item(int id) const;
@@ -37,12 +43,15 @@ class CanvasScene : public QGraphicsScene {
 
   // Where a wire dragged from `from` may end: each input port of each node, with the reason when refused or
   // when the shapes will not fit. Public so tests and the palette's double-click share the same rules.
-  struct Target { PortState state = PortState::Normal; QString reason; };
+  struct Target { PortState state = PortState::Normal; QString reason; bool probed = true; };
   Target target_for(nodes::Port from, nodes::Port to);
 
   // Adds a layer from the palette at a scene point (centred there, snapped), or onto the connection under
   // it. One undo step; the new node is selected. Returns its id, 0 when refused (message() says why).
   int drop_layer(const std::string& type, QPointF scene_pos);
+
+  // Drops the wire being dragged, if any (Esc); true when there was one.
+  bool cancel_wire();
 
   // Re-reads the colours from the palette (theme switch).
   void update_colors();
@@ -85,6 +94,8 @@ class CanvasScene : public QGraphicsScene {
   std::unordered_map<int, NodeItem*> nodes_;
   std::vector<EdgeItem*> edges_;
   bool syncing_ = false;
+  bool rubber_banding_ = false, selection_pending_ = false;
+  std::optional<std::set<int>> ancestors_;  // of the wire's source, while one is dragged
   bool moving_ = false;
 
   // The wire being dragged from an output port (or lifted off a connected input port).

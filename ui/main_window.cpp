@@ -9,8 +9,10 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -28,6 +30,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <csignal>
 #include <set>
 
 #include "core/error.h"
@@ -303,7 +306,7 @@ void MainWindow::restore_layout() {
   resize(1440, 900);
   restoreGeometry(settings.value("window/geometry").toByteArray());
   restoreState(settings.value("window/state").toByteArray());
-  theme_ = static_cast<ThemeMode>(settings.value("window/theme", 0).toInt());
+  theme_ = static_cast<ThemeMode>(std::clamp(settings.value("window/theme", 0).toInt(), 0, 2));
   if (QAction* a = action(theme_ == ThemeMode::Dark ? "theme-dark" : theme_ == ThemeMode::Light ? "theme-light" : "theme-system"))
     a->setChecked(true);
 }
@@ -365,6 +368,7 @@ void MainWindow::show_message(const QString& text, int timeout_ms) { statusBar()
 // --- files ------------------------------------------------------------------------------------------------
 
 void MainWindow::new_project() {
+  ++document_generation_;
   nodes::ProjectData p;
   doc_.reset(p);
   doc_.set_file_path({});
@@ -376,6 +380,7 @@ void MainWindow::new_project() {
 }
 
 void MainWindow::open_example(const std::string& demo_name) {
+  ++document_generation_;
   const Demo& demo = find_demo(demo_name);
   doc_.reset(nodes::demo_project(demo));
   doc_.set_file_path({});
@@ -393,11 +398,18 @@ bool MainWindow::open_file(const QString& path) {
     if (!recovered.isEmpty() &&
         QMessageBox::question(this, tr("Recover unsaved changes?"),
                               tr("Cornu kept unsaved changes to %1 from %2. Recover them? (No opens the file as "
-                                 "it was last saved; the changes stay in %3 until you save.)")
+                                 "it was last saved; the changes are kept aside in %3.declined-DATE.)")
                                   .arg(pretty_name(path), QFileInfo(recovered).lastModified().toString(), recovered)) ==
             QMessageBox::Yes)
       from = recovered;
-    doc_.reset(nodes::load_project(from.toStdString()));
+    else if (!recovered.isEmpty()) {
+      // Declined: kept aside (the next autosave would overwrite it), as promised in the question.
+      const QString aside = recovered + ".declined-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss");
+      QFile::rename(recovered, aside);
+    }
+    nodes::ProjectData loaded = nodes::load_project(from.toStdString());
+    ++document_generation_;
+    doc_.reset(std::move(loaded));
     doc_.set_file_path(QFileInfo(path).absoluteFilePath());
     // A recovered autosave differs from the file on disk: it stays marked unsaved until saved.
     if (from != path) doc_.undo_stack().resetClean();
@@ -448,9 +460,43 @@ bool MainWindow::save_as() {
 }
 
 void MainWindow::open_dialog() {
-  if (!maybe_save()) return;
   const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), {}, tr("Cornu projects (*.cornu)"));
-  if (!path.isEmpty()) open_file(path);
+  if (!path.isEmpty() && maybe_save()) open_file(path);
+}
+
+bool MainWindow::offer_untitled_recovery() {
+  // Newest first; an autosave whose Cornu is still running belongs to that window, not to us.
+  QString newest;
+  for (const QString& path : nodes::Autosaver::recoverable_untitled()) {
+    bool number = false;
+    const qint64 pid = QFileInfo(path).completeBaseName().section('-', 1).toLongLong(&number);
+    if (number && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;
+    newest = path;
+    break;
+  }
+  if (newest.isEmpty()) return false;
+  const auto answer = QMessageBox::question(
+      this, tr("Recover unsaved work?"),
+      tr("Cornu closed unexpectedly with unsaved work in an untitled project (%1). Recover it?")
+          .arg(QFileInfo(newest).lastModified().toString()));
+  if (answer != QMessageBox::Yes) {  // asked once: kept aside, not offered again
+    QFile::rename(newest, newest + ".declined-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    return false;
+  }
+  try {
+    ++document_generation_;
+    doc_.reset(nodes::load_project(newest.toStdString()));
+    doc_.set_file_path({});
+    doc_.undo_stack().resetClean();  // unsaved until the user saves it somewhere
+    QFile::remove(newest);
+    untitled_name_ = tr("recovered");
+    update_title();
+    view_->fit_to_view();
+    return true;
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Cannot recover"), e.what());
+    return false;
+  }
 }
 
 bool MainWindow::maybe_save() {
@@ -545,9 +591,11 @@ void MainWindow::export_diagram() {
 void MainWindow::arrange() {
   const nodes::Graph graph = doc_.graph();
   if (graph.nodes.empty() || arranging_) return;
-  auto apply = [this, scope = doc_.scope()](const nodes::Graph& laid_out) {
+  auto apply = [this, scope = doc_.scope(), generation = document_generation_](const nodes::Graph& laid_out) {
     arranging_ = false;
-    if (doc_.scope() != scope) return;  // the user opened or left a unit meanwhile: these ids are not theirs
+    statusBar()->clearMessage();
+    // The user opened another project or another unit meanwhile: these ids are not theirs.
+    if (doc_.scope() != scope || generation != document_generation_) return;
     std::vector<std::pair<int, std::pair<double, double>>> moves;
     for (const auto& n : laid_out.nodes)
       if (const nodes::Node* now = doc_.node(n.id); now && (now->x != n.x || now->y != n.y))
@@ -557,7 +605,12 @@ void MainWindow::arrange() {
   };
   if (graph.nodes.size() < kArrangeInBackground) {
     nodes::Graph g = graph;
-    nodes::arrange(g);
+    try {
+      nodes::arrange(g);
+    } catch (const std::exception& e) {
+      show_message(tr("Cannot arrange: %1").arg(e.what()));
+      return;
+    }
     apply(g);
     return;
   }
@@ -594,7 +647,19 @@ void MainWindow::paste() {
   const QByteArray text = mime->hasFormat(kFragmentMimeType) ? mime->data(kFragmentMimeType) : mime->text().toUtf8();
   if (text.trimmed().isEmpty()) return;
   try {
-    selection_.set(doc_.paste(text.toStdString()));
+    // Pasted around the middle of the view (a little further on each paste, so copies never hide each other).
+    std::vector<int> ids;
+    undoable(doc_, tr("Paste"), [&] {
+      ids = doc_.paste(text.toStdString(), 0, 0);
+      QRectF box;
+      for (int id : ids) box |= QRectF(doc_.at(id).x, doc_.at(id).y, nodes::kCardWidth, nodes::kCardHeight);
+      const QPointF target = view_->mapToScene(view_->viewport()->rect().center()) + QPointF(20, 20) * (paste_count_++ % 8);
+      const QPointF shift = target - box.center();
+      std::vector<std::pair<int, std::pair<double, double>>> moves;
+      for (int id : ids) moves.push_back({id, {std::round(doc_.at(id).x + shift.x()), std::round(doc_.at(id).y + shift.y())}});
+      doc_.move_nodes(moves);
+    });
+    selection_.set(ids);
   } catch (const std::exception& e) {
     show_message(tr("Nothing pasted: %1").arg(e.what()));
   }
@@ -602,7 +667,11 @@ void MainWindow::paste() {
 
 void MainWindow::duplicate() {
   if (selection_.empty()) return;
-  selection_.set(doc_.paste(doc_.copy(selection_.ids())));
+  try {
+    selection_.set(doc_.paste(doc_.copy(selection_.ids())));
+  } catch (const std::exception& e) {
+    show_message(tr("Cannot duplicate: %1").arg(e.what()));
+  }
 }
 
 void MainWindow::group_into_unit() {
@@ -629,22 +698,25 @@ void MainWindow::ungroup_unit() {
 int MainWindow::add_layer_below_selection(const std::string& type) {
   const int above = selection_.single();
   const nodes::Node* a = above ? doc_.node(above) : nullptr;
+  const nodes::CatalogEntry* entry = nodes::catalog().find(type);
+  // Below an Output, or adding something that takes no input (an Input, a new unit): nothing to wire.
+  const bool wire = a && entry && doc_.output_ports(above) > 0 && entry->max_inputs != 0 && !entry->is_unit();
+  if (!wire) {
+    QPointF at = view_->mapToScene(view_->viewport()->rect().center());
+    if (a) at = QPointF(a->x + nodes::kCardWidth / 2, a->y + nodes::kCardHeight * 1.5 + 60);
+    return scene_->drop_layer(type, at);
+  }
+  const double x = a->x, y = a->y, row = nodes::kCardHeight + 60;  // copies: `a` moves when nodes are added
   int id = 0;
   try {
-    if (!a) {  // nothing selected: at the centre of the view
-      return scene_->drop_layer(type, view_->mapToScene(view_->viewport()->rect().center()));
-    }
-    const double row = nodes::kCardHeight + 60;
-    doc_.undo_stack().beginMacro(QString::fromStdString("Add " + type));
-    try {
+    undoable(doc_, QString::fromStdString("Add " + type), [&] {
       const auto out = doc_.edges_from(above);
-      if (!out.empty() && nodes::catalog().get(type).max_inputs != 0) {
+      if (!out.empty() && entry->outputs != 0) {
         // The selected layer already feeds something: the new one goes in between, and everything below
         // moves down a row to make room.
         std::set<int> below;
-        std::vector<int> stack{out.front().to.node};
-        while (!stack.empty()) {
-          int n = stack.back();
+        for (std::vector<int> stack{out.front().to.node}; !stack.empty();) {
+          const int n = stack.back();
           stack.pop_back();
           if (!below.insert(n).second) continue;
           for (const auto& e : doc_.edges_from(n)) stack.push_back(e.to.node);
@@ -653,24 +725,18 @@ int MainWindow::add_layer_below_selection(const std::string& type) {
         for (int n : below) moves.push_back({n, {doc_.at(n).x, doc_.at(n).y + row}});
         doc_.move_nodes(moves);
         id = doc_.insert_on_edge(out.front(), type);
-        doc_.move_nodes({{id, {a->x, a->y + row}}});
+        doc_.move_nodes({{id, {x, y + row}}});
       } else {
-        const double x = a->x, y = a->y + row;
-        id = doc_.add_node(type, x, y);
-        const nodes::Node* added = doc_.node(id);
-        if (doc_.input_ports(id) > 0 || nodes::catalog().get(added->type).variadic()) doc_.connect({above, 0}, {id, 0});
+        id = doc_.add_node(type, x, y + row);
+        doc_.connect({above, 0}, {id, 0});
       }
-    } catch (...) {
-      doc_.undo_stack().endMacro();
-      throw;
-    }
-    doc_.undo_stack().endMacro();
+    });
   } catch (const std::exception& e) {
     show_message(tr("Cannot add %1: %2").arg(QString::fromStdString(type), e.what()));
     return 0;
   }
   selection_.set({id});
-  view_->ensureVisible(scene_->node_item(id), 40, 40);
+  if (NodeItem* item = scene_->node_item(id)) view_->ensureVisible(item, 40, 40);
   return id;
 }
 

@@ -52,6 +52,9 @@ class MainWindow : public QMainWindow {
   // The palette's double-click: adds a layer below the selected node and wires it in. Returns its id.
   int add_layer_below_selection(const std::string& type);
   void set_theme(ThemeMode mode);
+  ThemeMode saved_theme() const { return theme_; }
+  // After a crash: offers back the autosave of an untitled document; true when the user took it.
+  bool offer_untitled_recovery();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -100,6 +103,8 @@ class MainWindow : public QMainWindow {
   QString untitled_name_ = "untitled";
   ThemeMode theme_ = ThemeMode::System;
   bool arranging_ = false;
+  int document_generation_ = 0;  // bumped when another project replaces this one
+  int paste_count_ = 0;
   QPointer<QThread> arrange_thread_;  // a layout of a large graph in progress
 };
 

@@ -33,6 +33,7 @@
 
 using namespace cornu;
 using ui::CanvasView;
+using ui::EdgeItem;
 using ui::MainWindow;
 
 namespace {
@@ -518,6 +519,56 @@ class TestEditor : public QObject {
     const QByteArray text = svg.readAll();
     QVERIFY(text.contains("<svg"));
     QVERIFY(text.contains("Dense"));
+  }
+
+  void wires_lifted_deleted_and_cut_short() {
+    Editor e;
+    const int x = e.viewport()->width() / 2;
+    const int a = e.drop("InputLayer", {x - 200, 60});
+    type_into(e.field<QLineEdit>("param.batch_shape"), "(None, 4)");
+    const int b = e.drop("InputLayer", {x + 100, 60});
+    type_into(e.field<QLineEdit>("param.batch_shape"), "(None, 3)");
+    const int cat = e.drop("Concatenate", {x - 50, 300});
+    e.wire({a, 0}, {cat, 0});
+    e.wire({b, 0}, {cat, 1});
+    QCOMPARE(e.doc.edges_into(cat).size(), size_t(2));
+
+    // Both wires selected and deleted at once: the merge's ports renumber between the two, in one step.
+    const int steps = e.steps();
+    e.window.selection().clear();
+    for (EdgeItem* item : e.scene->edge_items()) item->setSelected(true);
+    e.view->delete_selection();
+    QVERIFY(e.doc.edges().empty());
+    QCOMPARE(e.steps(), steps + 1);
+    e.window.action("undo")->trigger();
+    QCOMPARE(e.doc.edges().size(), size_t(2));
+
+    // A wire lifted off its input port and dropped on empty canvas is disconnected.
+    const QPoint in = e.at(e.scene->node_item(cat)->input_port_pos(1));
+    QTest::mousePress(e.viewport(), Qt::LeftButton, {}, in);
+    QTest::mouseMove(e.viewport(), in + QPoint(150, 120));
+    QTest::mouseRelease(e.viewport(), Qt::LeftButton, {}, in + QPoint(150, 120));
+    QCOMPARE(e.doc.edges_into(cat).size(), size_t(1));
+    QCOMPARE(e.doc.edges_into(cat).front().from.node, a);
+
+    // The document changing under a wire being dragged (an undo) cancels the wire; nothing breaks.
+    const QPoint out = e.at(e.scene->node_item(b)->output_port_pos(0));
+    QTest::mousePress(e.viewport(), Qt::LeftButton, {}, out);
+    QTest::mouseMove(e.viewport(), out + QPoint(0, 80));
+    e.window.action("undo")->trigger();  // the wire comes back
+    QTest::mouseMove(e.viewport(), out + QPoint(0, 120));
+    QTest::mouseRelease(e.viewport(), Qt::LeftButton, {}, out + QPoint(0, 120));
+    QCOMPARE(e.doc.edges_into(cat).size(), size_t(2));
+
+    // An Input dropped onto a wire cannot go in between: it lands there, one clean undo step.
+    const nodes::Edge wire = e.doc.edges_into(cat).front();
+    const QPointF middle = (e.scene->node_item(wire.from.node)->output_port_pos(0) + e.scene->node_item(cat)->input_port_pos(0)) / 2;
+    const int before = e.steps();
+    const int input = e.drop("InputLayer", e.at(middle));
+    QVERIFY(input);
+    QCOMPARE(e.steps(), before + 1);
+    QCOMPARE(e.doc.edges_into(cat).size(), size_t(2));
+    QVERIFY(e.doc.edges_from(input).empty());
   }
 
   void copy_paste_and_duplicate() {

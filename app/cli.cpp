@@ -38,7 +38,11 @@ const char* kUsage = R"(Usage: cornu [COMMAND] [OPTIONS]
 Build and train neural networks the Keras way.
 
 Commands:
-  (none)                     train the default demo (fashion-mnist-mlp) in the terminal
+  (none)                     with a display: the editor on the default demo (fashion-mnist-mlp);
+                             without one: train that demo in the terminal
+  PROJECT.cornu              open a project in the editor
+  gui [PROJECT.cornu | --new | --example NAME] [--theme system|light|dark] [--screenshot OUT.png]
+                             the editor (--screenshot: save an image of the window and quit)
   demos                      list the built-in demos
   demos --write DIR [--force]
                              write each demo as a project file DIR/NAME.cornu (--force: replace)

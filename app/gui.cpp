@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "demos/demos.h"
+#include "nodes/project.h"
 #include "ui/canvas.h"
 #include "ui/main_window.h"
 #include "ui/theme.h"
@@ -50,7 +51,9 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
   // --theme is for this run (screenshots, demos); otherwise the theme chosen in View › Theme.
   if (theme == "system" && window.saved_theme() != ui::ThemeMode::System) ui::apply_theme(app, window.saved_theme());
   if (!file.empty()) {
-    if (!window.open_file(QString::fromStdString(file))) return 1;
+    // Unattended (--screenshot), a file that cannot be opened is an error on stderr, not a dialog nobody clicks.
+    if (!screenshot.empty()) nodes::load_project(file);
+    if (!window.open_file(QString::fromStdString(file))) window.new_project();  // the dialog said why
   } else if (example == "-") {
     window.new_project();
   } else if (!(example.empty() && screenshot.empty() && window.offer_untitled_recovery())) {

@@ -4,7 +4,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QImage>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -242,6 +244,33 @@ class TestCli : public QObject {
     r = cornu({"export", dir.path() + "/missing.cornu", "--to", dir.path() + "/missing.svg"});
     QVERIFY2(r.exit_code == 1 && r.err.contains("missing.cornu"), qPrintable(r.err));
     QVERIFY(QDir(dir.path()).entryList({"*.svg", "*.png"}).isEmpty());
+  }
+
+  void the_editor_starts_and_shows_a_project() {
+#ifndef CORNU_WITH_UI
+    QSKIP("This build has no editor (built without Qt Widgets).");
+#else
+    QTemporaryDir dir;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", dir.path());  // the user's window layout stays out of it
+    env.insert("XDG_DATA_HOME", dir.path());
+    const QString shot = dir.path() + "/editor.png";
+    Run r = run(CORNU_EXECUTABLE, {"gui", "--example", "spiral", "--screenshot", shot}, env);
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    QImage image(shot);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 800 && image.height() >= 500);
+    // Not a blank window: the canvas, cards and panels give it many colours.
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7)
+      for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+    r = run(CORNU_EXECUTABLE, {"gui", "--example", "nope"}, env);
+    QVERIFY2(r.exit_code == 1 && r.err.contains("nope") && r.err.contains("spiral"), qPrintable(r.err));
+    r = run(CORNU_EXECUTABLE, {"gui", dir.path() + "/missing.cornu", "--screenshot", shot}, env);
+    QCOMPARE(r.exit_code, 1);
+#endif
   }
 
   void info_reports_versions() {

@@ -3,7 +3,7 @@
 #include <QApplication>
 #include <QGraphicsPathItem>
 #include <QGraphicsSceneMouseEvent>
-#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
 #include <QKeyEvent>
 #include <QMimeData>
 #include <QPainter>
@@ -47,6 +47,46 @@ std::string card_details(const Document& doc, const nodes::Node& node) {
 }
 
 int output_ports_of(const Document& doc, int id) { return doc.output_ports(id); }
+
+}  // namespace
+
+// What a wire being dragged would do at the port under the cursor, in a bubble beside the cursor. It keeps
+// its size on screen whatever the zoom, and wraps long reasons.
+class WireHint : public QGraphicsTextItem {
+ public:
+  explicit WireHint(const CanvasColors& colors) : colors_(colors) {
+    setFlag(ItemIgnoresTransformations);
+    setZValue(6);
+    setTextWidth(360);
+    hide();
+  }
+  void show_text(const QString& text, bool refused) {
+    setVisible(!text.isEmpty());
+    refused_ = refused;
+    setDefaultTextColor(refused ? colors_.error : colors_.text);
+    setPlainText(text);
+    setTextWidth(-1);  // shrink to short texts, wrap long ones
+    if (boundingRect().width() > 360) setTextWidth(360);
+  }
+  void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override {
+    p->setRenderHint(QPainter::Antialiasing);
+    p->setPen(QPen(refused_ ? colors_.error : colors_.card_border, 1));
+    p->setBrush(colors_.card);
+    p->drawRoundedRect(boundingRect().adjusted(0.5, 0.5, -0.5, -0.5), 6, 6);
+    QGraphicsTextItem::paint(p, option, widget);
+  }
+  // Below and to the right of the cursor, in screen pixels (the item ignores the view's zoom).
+  void setPos(const QPointF& cursor) {
+    QGraphicsTextItem::setPos(cursor);
+    setTransform(QTransform::fromTranslate(18, 14));
+  }
+
+ private:
+  const CanvasColors& colors_;
+  bool refused_ = false;
+};
+
+namespace {
 
 // Graphs up to this size probe the shapes of every port when a wire starts; larger ones probe on approach.
 constexpr size_t kProbeAllPorts = 60;
@@ -328,15 +368,25 @@ CanvasScene::Target CanvasScene::target_for(Port from, Port to) {
       if (e.to.node == to.node && e.to.port >= to.port) ++e.to.port;
   const Edge added{from, to};
   edges.push_back(added);
-  const nodes::CheckReport& before = checks_.report();
   const nodes::CheckReport after = dry_run_checker_.check(probe, doc_.scope());
-  std::set<std::string> known;
-  for (const auto& p : before.problems) known.insert(p.message);
-  for (const auto& p : after.problems) {
-    if (p.severity != nodes::Severity::Error || known.count(p.message)) continue;
-    if (p.node == to.node || (p.edge && p.edge->to == to)) return {PortState::Mismatch, QString::fromStdString(p.message)};
+  // A mismatch is a layer that gets all the inputs it needs, each of a known shape, and still cannot say what
+  // it outputs. A merge layer waiting for its second input is not one: that is a problem of the unfinished
+  // graph, which the problems list already shows.
+  auto report = after.nodes.find(to.node);
+  if (report == after.nodes.end() || !report->second.outputs.empty()) return {PortState::Valid, {}};
+  const int wired = static_cast<int>(std::count_if(edges.begin(), edges.end(), [&](const Edge& e) { return e.to.node == to.node; }));
+  const int needed = std::max(1, nodes::catalog().get(doc_.at(to.node).type).min_inputs);
+  for (const Edge& e : edges) {
+    if (e.to.node != to.node) continue;
+    auto source = after.nodes.find(e.from.node);
+    if (source == after.nodes.end() || e.from.port >= static_cast<int>(source->second.outputs.size()))
+      return {PortState::Valid, {}};  // an input of unknown shape: nothing to tell yet
   }
-  return {PortState::Valid, {}};
+  if (wired < needed) return {PortState::Valid, {}};
+  for (const auto& p : after.problems)
+    if (p.severity == nodes::Severity::Error && (p.node == to.node || (p.edge && p.edge->to.node == to.node)))
+      return {PortState::Mismatch, QString::fromStdString(p.message)};
+  return {PortState::Mismatch, tr("'%1' cannot take these shapes.").arg(QString::fromStdString(doc_.at(to.node).name))};
 }
 
 void CanvasScene::start_wire(Port from, std::optional<Edge> lifted) {
@@ -355,9 +405,8 @@ void CanvasScene::start_wire(Port from, std::optional<Edge> lifted) {
   w.lifted = lifted;
   w.path = addPath(QPainterPath(), QPen(colors_.selection, 2.4, Qt::SolidLine, Qt::RoundCap));
   w.path->setZValue(5);
-  w.hint = addSimpleText("");
-  w.hint->setZValue(6);
-  w.hint->setBrush(colors_.text);
+  w.hint = new WireHint(colors_);
+  addItem(w.hint);
   // States for every input port. The shape probe (a check of the whole graph with the connection made) runs
   // for every port of small graphs; on larger ones only for the port the wire comes near.
   const bool probe_shapes = doc_.nodes().size() <= kProbeAllPorts;
@@ -399,9 +448,8 @@ void CanvasScene::update_wire(const QPointF& pos) {
   }
   const QPointF start = node_item(w.from.node)->output_port_pos(w.from.port);
   w.path->setPath(EdgeItem::wire_path(start, end));
-  w.hint->setText(hint);
-  w.hint->setBrush(hint.startsWith("Cannot") ? colors_.error : colors_.text);
-  w.hint->setPos(pos + QPointF(16, 12));
+  w.hint->show_text(hint, hint.startsWith("Cannot"));
+  w.hint->setPos(pos);
 }
 
 void CanvasScene::finish_wire(const QPointF& pos) {

@@ -18,9 +18,10 @@
 #include "ui/selection.h"
 
 class QGraphicsPathItem;
-class QGraphicsSimpleTextItem;
 
 namespace cornu::ui {
+
+class WireHint;
 
 // Runs `edit` as one undo step; if it throws, what it did is undone and the exception goes on.
 void undoable(nodes::Document& doc, const QString& text, const std::function<void()>& edit);
@@ -103,7 +104,7 @@ class CanvasScene : public QGraphicsScene {
     nodes::Port from;
     std::optional<nodes::Edge> lifted;
     QGraphicsPathItem* path = nullptr;
-    QGraphicsSimpleTextItem* hint = nullptr;
+    WireHint* hint = nullptr;
     std::map<std::pair<int, int>, Target> targets;  // (node, port) -> state
     std::optional<nodes::Port> hover;
   };

@@ -3,6 +3,7 @@
 #include <QEvent>
 #include <QFrame>
 #include <QLabel>
+#include <QLayout>
 #include <QLocale>
 #include <QScrollArea>
 #include <QVBoxLayout>
@@ -247,6 +248,9 @@ void Inspector::refresh_report() {
   }
   if (problems_->text() != problems) problems_->setText(problems);
   problems_->setVisible(!problems.isEmpty());
+  // Wrapped labels whose text changed need the page's layout to ask their height again (else lines are cut).
+  if (QLayout* layout = problems_->parentWidget()->layout()) layout->invalidate();
+  problems_->parentWidget()->updateGeometry();
 }
 
 }  // namespace cornu::ui

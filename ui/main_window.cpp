@@ -27,6 +27,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QThread>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -99,6 +100,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), checks_(doc_), au
   status_problems_ = new QLabel;
   status_params_ = new QLabel;
   status_zoom_ = new QLabel;
+  status_problems_->setMinimumWidth(status_problems_->fontMetrics().horizontalAdvance("888 errors · 888 warnings"));
   statusBar()->addPermanentWidget(status_problems_);
   statusBar()->addPermanentWidget(status_params_);
   statusBar()->addPermanentWidget(status_zoom_);
@@ -107,7 +109,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), checks_(doc_), au
   connect(&doc_.undo_stack(), &QUndoStack::cleanChanged, this, &MainWindow::update_title);
   connect(&doc_, &nodes::Document::scope_changed, this, [this] {
     update_scope_bar();
-    view_->fit_to_view();
+    // After the canvas has the new graph (changed() follows scope_changed()).
+    QTimer::singleShot(0, view_, [this] { view_->fit_to_view(); });
   });
   connect(&checks_, &nodes::LiveChecks::updated, this, &MainWindow::update_status);
   connect(&selection_, &Selection::changed, this, [this] { update_actions(); });

@@ -90,7 +90,8 @@ SettingsForm::SettingsForm(nodes::Document& doc, QWidget* parent)
 }
 
 std::string SettingsForm::layout_key(const nodes::Document& doc) {
-  std::string key = optimizer_entry(doc.settings()).name + "|" + dataset_name(doc.settings());
+  std::string key = optimizer_entry(doc.settings()).name + "|" + dataset_name(doc.settings()) + "|" +
+                    std::to_string(doc.scope().size());
   for (const auto& n : doc.nodes())
     if (n.type == nodes::kOutputType) key += "|" + std::to_string(n.id) + ":" + n.name;
   return key;
@@ -224,6 +225,15 @@ void SettingsForm::add_dataset_rows() {
 }
 
 void SettingsForm::add_output_rows() {
+  if (!doc_.scope().empty()) {  // a unit is open: its Outputs are ports; losses belong to the model's outputs
+    auto* hint = new QLabel("A unit is open: its Output nodes are its ports. Losses and metrics are set on the "
+                            "model's own Output nodes (‹ Back to the model).");
+    hint->setWordWrap(true);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    form_->add_heading("Loss and metrics");
+    form_->add_wide(hint);
+    return;
+  }
   std::vector<const nodes::Node*> outputs;
   for (const auto& n : doc_.nodes())
     if (n.type == nodes::kOutputType) outputs.push_back(&n);

@@ -112,6 +112,14 @@ void choose(QComboBox* combo, const QString& text) {
   emit combo->activated(index);
 }
 
+// With CORNU_SCREENSHOT_DIR set, keeps an image of the window for review (a person looks at it).
+void keep_screenshot(QWidget& window, const QString& name) {
+  const QString dir = qEnvironmentVariable("CORNU_SCREENSHOT_DIR");
+  if (dir.isEmpty()) return;
+  QApplication::processEvents();  // pending layouts, as the event loop would run them before the screen updates
+  window.grab().save(QDir(dir).filePath(name + ".png"));
+}
+
 bool same_model(const nodes::ProjectData& a, const nodes::ProjectData& b) {
   return a.graph == b.graph && a.settings == b.settings;
 }
@@ -272,6 +280,16 @@ class TestEditor : public QObject {
     e.wire({a, 0}, {add, 0});
     QCOMPARE(e.doc.edges_into(add).size(), size_t(1));
     // While the second wire is dragged, Add's spare port shows the mismatch before it is made.
+    {
+      const QPoint from = e.at(e.scene->node_item(b)->output_port_pos(0));
+      const QPoint to = e.at(e.scene->node_item(add)->input_port_pos(1));
+      QTest::mousePress(e.viewport(), Qt::LeftButton, {}, from);
+      QTest::mouseMove(e.viewport(), (from + to) / 2);
+      QTest::mouseMove(e.viewport(), to);
+      keep_screenshot(e.window, "editor-wiring-mismatch");
+      QTest::mouseRelease(e.viewport(), Qt::LeftButton, {}, to);
+      e.window.action("undo")->trigger();
+    }
     const ui::CanvasScene::Target t = e.scene->target_for({b, 0}, {add, 1});
     QCOMPARE(t.state, ui::PortState::Mismatch);
     QVERIFY2(t.reason.contains("(None, 3)") || t.reason.contains("shape"), qPrintable(t.reason));
@@ -322,6 +340,7 @@ class TestEditor : public QObject {
     QVERIFY2(QString::fromStdString(problems.front()->message).contains("input"), problems.front()->message.c_str());
     QVERIFY(e.scene->node_item(after)->content().errors > 0);
     QVERIFY(e.window.problems()->errors() > 0);
+    keep_screenshot(e.window, "editor-dangling-input");
     e.window.action("undo")->trigger();
     QVERIFY(e.doc.node(dropout));
     QVERIFY(!e.window.checks().report().has_errors());
@@ -461,6 +480,7 @@ class TestEditor : public QObject {
     QTest::mouseDClick(e.viewport(), Qt::LeftButton, {}, e.at(e.scene->node_item(unit)->mapToScene(QPointF(100, 36))));
     QCOMPARE(e.doc.scope().size(), size_t(1));
     QVERIFY(e.window.findChild<QWidget*>("leave-unit-button")->isVisible());
+    keep_screenshot(e.window, "editor-unit-open");
     QVERIFY(e.doc.node_named("dropout"));
     QVERIFY(e.scene->node_item(e.doc.node_named("dropout")->id));
     e.window.selection().set({e.doc.node_named("dense_1")->id});

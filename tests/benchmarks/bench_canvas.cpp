@@ -14,26 +14,18 @@
 #include "nodes/document.h"
 #include "nodes/live_checks.h"
 #include "ui/canvas.h"
+#include "project_fixtures.h"
 #include "ui/theme.h"
 
 using namespace cornu;
 
 namespace {
 
-// Input -> 166 blocks [Dense 64 relu -> Dropout -> Add(block input, dropout)] -> Output: 500 nodes, 664 edges.
+// Input -> 166 blocks [Dense 64 relu -> Dropout -> Add(block input, dropout)] -> Output: 500 nodes, 665 edges.
 nodes::ProjectData residual_graph(int nodes_wanted) {
   nodes::Document doc;
-  int prev = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 64}}});
-  while (static_cast<int>(doc.nodes().size()) + 3 < nodes_wanted) {
-    int dense = doc.add_node("Dense", 0, 0, {{"units", 64}, {"activation", "relu"}});
-    int drop = doc.add_node("Dropout", 0, 0, {{"rate", 0.1}});
-    int add = doc.add_node("Add", 0, 0);
-    doc.connect({prev, 0}, {dense, 0});
-    doc.connect({dense, 0}, {drop, 0});
-    doc.connect({prev, 0}, {add, 0});
-    doc.connect({drop, 0}, {add, 1});
-    prev = add;
-  }
+  const int input = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 64}}});
+  const int prev = test::add_residual_blocks(doc, input, (nodes_wanted - 2) / 3);
   int out = doc.add_node("Output", 0, 0, {{"loss", "mean_squared_error"}});
   doc.connect({prev, 0}, {out, 0});
   nodes::ProjectData data = doc.data();

@@ -10,6 +10,7 @@
 #include "nodes/compile.h"
 #include "nodes/document.h"
 #include "nodes/project.h"
+#include "project_fixtures.h"
 
 using namespace cornu;
 using namespace cornu::nodes;
@@ -18,20 +19,11 @@ namespace {
 
 // Input -> 100 residual blocks [Dense 64 relu -> Dropout -> Add(block input, dropout)] -> Dense 10 -> Output.
 void build(Document& doc) {
-  int prev = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 64}}});
-  for (int b = 0; b < 99; ++b) {
-    int dense = doc.add_node("Dense", 0, 0, {{"units", 64}, {"activation", "relu"}});
-    int drop = doc.add_node("Dropout", 0, 0, {{"rate", 0.1}});
-    int add = doc.add_node("Add", 0, 0);
-    doc.connect({prev, 0}, {dense, 0});
-    doc.connect({dense, 0}, {drop, 0});
-    doc.connect({prev, 0}, {add, 0});
-    doc.connect({drop, 0}, {add, 1});
-    prev = add;
-  }
+  const int input = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 64}}});
+  const int last = test::add_residual_blocks(doc, input, 99);
   int logits = doc.add_node("Dense", 0, 0, {{"units", 10}, {"activation", "softmax"}});
   int out = doc.add_node("Output", 0, 0, {{"loss", "sparse_categorical_crossentropy"}});
-  doc.connect({prev, 0}, {logits, 0});
+  doc.connect({last, 0}, {logits, 0});
   doc.connect({logits, 0}, {out, 0});
 }
 

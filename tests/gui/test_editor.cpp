@@ -22,6 +22,7 @@
 #include <QTreeView>
 #include <map>
 
+#include "gui_driving.h"
 #include "nodes/compile.h"
 #include "nodes/project.h"
 #include "ui/canvas.h"
@@ -32,6 +33,8 @@
 #include "ui/summary_panel.h"
 
 using namespace cornu;
+using test::choose;
+using test::type_into;
 using ui::CanvasView;
 using ui::EdgeItem;
 using ui::MainWindow;
@@ -97,20 +100,7 @@ struct Editor {
   int node_named(const std::string& name) const { return doc.node_named(name) ? doc.node_named(name)->id : 0; }
 };
 
-void type_into(QWidget* w, const QString& text) {
-  w->setFocus();
-  if (auto* spin = qobject_cast<QAbstractSpinBox*>(w)) spin->selectAll();
-  if (auto* edit = qobject_cast<QLineEdit*>(w)) edit->selectAll();
-  QTest::keyClicks(w, text);
-  QTest::keyClick(w, Qt::Key_Return);
-}
 
-void choose(QComboBox* combo, const QString& text) {
-  const int index = combo->findText(text);
-  QVERIFY2(index >= 0, qPrintable(text));
-  combo->setCurrentIndex(index);
-  emit combo->activated(index);
-}
 
 // With CORNU_SCREENSHOT_DIR set, keeps an image of the window for review (a person looks at it).
 void keep_screenshot(QWidget& window, const QString& name) {

@@ -15,6 +15,7 @@
 #include <QToolButton>
 #include <memory>
 
+#include "gui_driving.h"
 #include "nodes/live_checks.h"
 #include "project_fixtures.h"
 #include "ui/inspector.h"
@@ -22,6 +23,8 @@
 #include "ui/param_text.h"
 
 using namespace cornu;
+using test::choose;
+using test::type_into;
 using cornu::ui::Inspector;
 
 // nlohmann::json does not go through QCOMPARE (its conversions are ambiguous): compare, and print both.
@@ -59,20 +62,7 @@ struct Bench {
   int steps() { return doc.undo_stack().index(); }
 };
 
-void type_into(QWidget* w, const QString& text) {
-  if (auto* spin = qobject_cast<QAbstractSpinBox*>(w)) spin->selectAll();
-  if (auto* edit = qobject_cast<QLineEdit*>(w)) edit->selectAll();
-  QTest::keyClicks(w, text);
-  QTest::keyClick(w, Qt::Key_Return);
-}
 
-// What a user does with the mouse: opens the combo and picks the entry (activated, as a click sends).
-void choose(QComboBox* combo, const QString& text) {
-  const int index = combo->findText(text);
-  QVERIFY2(index >= 0, qPrintable(text));
-  combo->setCurrentIndex(index);
-  emit combo->activated(index);
-}
 
 QPalette dark_palette() {
   QPalette p;

@@ -15,14 +15,6 @@ using namespace cornu::ui;
 
 namespace {
 
-// The MLP with its Flatten removed: Dense is fed (None, 28, 28), an error on that connection.
-test::MlpIds build_broken_mlp(nodes::Document& doc) {
-  test::MlpIds ids = test::build_mlp(doc);
-  doc.remove_nodes({ids.flatten});
-  doc.connect({ids.input, 0}, {ids.hidden, 0});
-  return ids;
-}
-
 }  // namespace
 
 class ProblemsPanelTest : public QObject {
@@ -33,7 +25,7 @@ class ProblemsPanelTest : public QObject {
 
   void problemsListsABrokenConnectionAndGoesThere() {
     nodes::Document doc;
-    const test::MlpIds ids = build_broken_mlp(doc);
+    const test::MlpIds ids = test::build_broken_mlp(doc);
     nodes::LiveChecks checks(doc);
     Selection selection;
     ProblemsPanel panel(doc, checks, selection);
@@ -78,7 +70,7 @@ class ProblemsPanelTest : public QObject {
 
   void longMessagesWrapInsteadOfBeingCut() {
     nodes::Document doc;
-    build_broken_mlp(doc);
+    test::build_broken_mlp(doc);
     nodes::LiveChecks checks(doc);
     Selection selection;
     ProblemsPanel panel(doc, checks, selection);

@@ -20,14 +20,6 @@ using namespace cornu::ui;
 
 namespace {
 
-// The MLP with its Flatten removed: Dense is fed (None, 28, 28), an error on that connection.
-test::MlpIds build_broken_mlp(nodes::Document& doc) {
-  test::MlpIds ids = test::build_mlp(doc);
-  doc.remove_nodes({ids.flatten});
-  doc.connect({ids.input, 0}, {ids.hidden, 0});
-  return ids;
-}
-
 }  // namespace
 
 class SummaryPanelTest : public QObject {
@@ -156,7 +148,7 @@ class SummaryPanelTest : public QObject {
 
   void summaryMarksLayersWithErrors() {
     nodes::Document doc;
-    const test::MlpIds ids = build_broken_mlp(doc);
+    const test::MlpIds ids = test::build_broken_mlp(doc);
     nodes::LiveChecks checks(doc);
     Selection selection;
     SummaryPanel panel(doc, checks, selection);

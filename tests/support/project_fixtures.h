@@ -22,4 +22,28 @@ inline MlpIds build_mlp(nodes::Document& doc) {
   return ids;
 }
 
+// The MLP with its Flatten removed: Dense is fed (None, 28, 28), an error on that connection.
+inline MlpIds build_broken_mlp(nodes::Document& doc) {
+  MlpIds ids = build_mlp(doc);
+  doc.remove_nodes({ids.flatten});
+  doc.connect({ids.input, 0}, {ids.hidden, 0});
+  return ids;
+}
+
+// `blocks` residual blocks [Dense 64 relu -> Dropout -> Add(block input, dropout)] after node `from` (which
+// outputs 64 features); returns the last Add. Three nodes and four connections a block: big graphs for benchmarks.
+inline int add_residual_blocks(nodes::Document& doc, int from, int blocks) {
+  for (int b = 0; b < blocks; ++b) {
+    const int dense = doc.add_node("Dense", 0, 0, {{"units", 64}, {"activation", "relu"}});
+    const int drop = doc.add_node("Dropout", 0, 0, {{"rate", 0.1}});
+    const int add = doc.add_node("Add", 0, 0);
+    doc.connect({from, 0}, {dense, 0});
+    doc.connect({dense, 0}, {drop, 0});
+    doc.connect({from, 0}, {add, 0});
+    doc.connect({drop, 0}, {add, 1});
+    from = add;
+  }
+  return from;
+}
+
 }  // namespace cornu::test

@@ -12,23 +12,14 @@
 #include "nodes/project.h"
 #include "nodes/runs.h"
 #include "project_fixtures.h"
+#include "random_data.h"
 
 using namespace cornu;
+using test::random_classes;
+using test::random_tensor;
 using namespace cornu::nodes;
 
 namespace {
-
-Tensor random_tensor(const Shape& s, uint64_t key) {
-  std::vector<float> v(static_cast<size_t>(s.size()));
-  for (size_t i = 0; i < v.size(); ++i) v[i] = random_uniform_at(key, i);
-  return Tensor::from_vector(s, v);
-}
-
-Tensor random_classes(int64_t n, int classes, uint64_t key) {
-  std::vector<int32_t> y(static_cast<size_t>(n));
-  for (size_t i = 0; i < y.size(); ++i) y[i] = static_cast<int32_t>(random_uniform_at(key, i) * classes) % classes;
-  return Tensor::from_vector(Shape{n}, y);
-}
 
 // Two inputs, two branches merged, two outputs with their own losses.
 ProjectData two_tower_project() {

@@ -17,8 +17,11 @@
 #include "nodes/project.h"
 #include "nodes/units.h"
 #include "project_fixtures.h"
+#include "random_data.h"
 
 using namespace cornu;
+using test::random_classes;
+using test::random_tensor;
 using namespace cornu::nodes;
 
 namespace {
@@ -73,18 +76,6 @@ Branchy build_branchy(Document& doc) {
   doc.connect({ids.head, 0}, {ids.out1, 0});
   doc.connect({ids.side, 0}, {ids.out2, 0});
   return ids;
-}
-
-Tensor random_tensor(const Shape& s, uint64_t key) {
-  std::vector<float> v(static_cast<size_t>(s.size()));
-  for (size_t i = 0; i < v.size(); ++i) v[i] = random_uniform_at(key, i);
-  return Tensor::from_vector(s, v);
-}
-
-Tensor random_classes(int64_t n, int classes, uint64_t key) {
-  std::vector<int32_t> y(static_cast<size_t>(n));
-  for (size_t i = 0; i < y.size(); ++i) y[i] = static_cast<int32_t>(random_uniform_at(key, i) * classes) % classes;
-  return Tensor::from_vector(Shape{n}, y);
 }
 
 // An MLP whose Flatten and hidden Dense are grouped into the unit "block".

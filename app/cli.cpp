@@ -41,8 +41,9 @@ Commands:
   (none)                     with a display: the editor on the default demo (fashion-mnist-mlp);
                              without one: train that demo in the terminal
   PROJECT.cornu              open a project in the editor
-  gui [PROJECT.cornu | --new | --example NAME] [--theme system|light|dark] [--screenshot OUT.png]
-                             the editor (--screenshot: save an image of the window and quit)
+  gui [PROJECT.cornu | --new | --example NAME] [--train] [--theme system|light|dark] [--screenshot OUT.png]
+                             the editor (--train: start training at once; --screenshot: save an image of
+                             the window and quit)
   demos                      list the built-in demos
   demos --write DIR [--force]
                              write each demo as a project file DIR/NAME.cornu (--force: replace)

@@ -9,6 +9,7 @@
 #include "demos/demos.h"
 #include "nodes/project.h"
 #include "ui/canvas.h"
+#include "ui/dashboard.h"
 #include "ui/main_window.h"
 #include "ui/theme.h"
 
@@ -22,6 +23,7 @@ bool display_available() {
 
 int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
   std::string file, example, screenshot, theme = "system";
+  bool train = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
@@ -31,6 +33,7 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
     if (a == "gui") continue;
     if (a == "--example") example = value();
     else if (a == "--new") example = "-";
+    else if (a == "--train") train = true;
     else if (a == "--screenshot") screenshot = value();
     else if (a == "--theme") theme = value();
     else if (!a.empty() && a[0] == '-') throw ValueError("Unknown option '" + a + "' for the editor. Run `cornu --help` for usage.");
@@ -62,13 +65,15 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
   window.show();
   // Fit once the window has its size (before show() the canvas has none yet).
   QTimer::singleShot(0, &window, [&] { window.canvas_view()->fit_to_view(); });
+  if (train) QTimer::singleShot(0, &window, [&] { window.action("train")->trigger(); });
   if (!screenshot.empty()) {
-    // Let the window lay itself out and the canvas fit, then save what a user would see.
-    QTimer::singleShot(400, &window, [&] {
+    // Let the window lay itself out and the canvas fit (and a run get going), then save what a user would see.
+    QTimer::singleShot(train ? 6000 : 400, &window, [&] {
       window.canvas_view()->fit_to_view();
       QTimer::singleShot(200, &window, [&] {
         const bool ok = window.grab().save(QString::fromStdString(screenshot));
         std::fprintf(ok ? stdout : stderr, ok ? "Screenshot saved to %s\n" : "Cannot write %s\n", screenshot.c_str());
+        if (window.dashboard()->training()) window.dashboard()->stop();
         window.document().mark_saved();  // nothing to ask about on the way out
         app.exit(ok ? 0 : 1);
       });

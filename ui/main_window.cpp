@@ -43,6 +43,7 @@
 #include "nodes/project.h"
 #include "nodes/runs.h"
 #include "ui/canvas.h"
+#include "ui/dashboard.h"
 #include "ui/icons.h"
 #include "ui/inspector.h"
 #include "ui/palette.h"
@@ -85,10 +86,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), checks_(doc_), au
   connect(back, &QToolButton::clicked, this, [this] { doc_.leave_unit(); });
   scope_bar_->hide();
 
+  training_banner_ = new QLabel(tr("Training: the model is locked until the run ends. Pause or Stop it in the "
+                                    "Training panel."));
+  training_banner_->setObjectName("training-banner");
+  training_banner_->setAlignment(Qt::AlignCenter);
+  training_banner_->setStyleSheet("QLabel { background: #3d8bfd; color: white; padding: 4px; font-weight: bold; }");
+  training_banner_->hide();
+
   auto* centre = new QWidget;
   auto* centre_layout = new QVBoxLayout(centre);
   centre_layout->setContentsMargins(0, 0, 0, 0);
   centre_layout->setSpacing(0);
+  centre_layout->addWidget(training_banner_);
   centre_layout->addWidget(scope_bar_);
   centre_layout->addWidget(view_, 1);
   setCentralWidget(centre);
@@ -135,7 +144,7 @@ MainWindow::~MainWindow() {
   if (arrange_thread_) arrange_thread_->wait();
   // The views refer to the document, checks and selection, which are members and so die before the
   // QObject children: silence them and take the views down first.
-  for (QObject* source : std::initializer_list<QObject*>{&doc_, &doc_.undo_stack(), &checks_, &selection_})
+  for (QObject* source : std::initializer_list<QObject*>{&doc_, &doc_.undo_stack(), &checks_, &selection_, dashboard_})
     QObject::disconnect(source, nullptr, nullptr, nullptr);
   delete takeCentralWidget();
   qDeleteAll(findChildren<QDockWidget*>());
@@ -157,13 +166,25 @@ void MainWindow::build_docks() {
   inspector_ = new Inspector(doc_, checks_, selection_);
   summary_ = new SummaryPanel(doc_, checks_, selection_);
   problems_ = new ProblemsPanel(doc_, checks_, selection_);
+  dashboard_ = new Dashboard(doc_);
 
   dock(tr("Layers"), "palette-dock", palette_, Qt::LeftDockWidgetArea);
   dock(tr("Inspector"), "inspector-dock", inspector_, Qt::RightDockWidgetArea);
   QDockWidget* summary_dock = dock(tr("Summary"), "summary-dock", summary_, Qt::BottomDockWidgetArea);
   QDockWidget* problems_dock = dock(tr("Problems"), "problems-dock", problems_, Qt::BottomDockWidgetArea);
+  QDockWidget* training_dock = dock(tr("Training"), "training-dock", dashboard_, Qt::BottomDockWidgetArea);
   tabifyDockWidget(summary_dock, problems_dock);
+  tabifyDockWidget(problems_dock, training_dock);
   summary_dock->raise();
+  connect(dashboard_, &Dashboard::training_changed, this, [this, training_dock](bool training) {
+    if (training) {
+      training_dock->raise();
+      // The charts need room: grow the bottom area if it is smaller than that.
+      if (training_dock->height() < 380) resizeDocks({training_dock}, {380}, Qt::Vertical);
+    }
+    set_training(training);
+  });
+  connect(dashboard_, &Dashboard::run_finished, this, [this](const QString& text) { show_message(text, 15000); });
   resizeDocks({findChild<QDockWidget*>("palette-dock"), findChild<QDockWidget*>("inspector-dock")}, {250, 330},
               Qt::Horizontal);
   resizeDocks({summary_dock}, {220}, Qt::Vertical);
@@ -231,6 +252,8 @@ void MainWindow::build_actions() {
   }
 
   make("find-layer", tr("&Find Layer…"), [this] { palette_->focus_search(); }, K::keyBindings(K::Find));
+  make("train", tr("&Train"), [this] { dashboard_->train(); }, {K(tr("Ctrl+T"))});
+  make("stop-training", tr("&Stop Training"), [this] { dashboard_->stop(); }, {K(tr("Ctrl+."))});
   make("zoom-in", tr("Zoom &In"), [this] { view_->zoom_in(); }, K::keyBindings(K::ZoomIn), "zoom-in");
   make("zoom-out", tr("Zoom &Out"), [this] { view_->zoom_out(); }, K::keyBindings(K::ZoomOut), "zoom-out");
   make("zoom-fit", tr("Zoom to &Fit"), [this] { view_->fit_to_view(); }, {K(tr("Ctrl+0")), K(Qt::Key_Home)}, "zoom-fit");
@@ -283,6 +306,10 @@ void MainWindow::build_menus_and_toolbar() {
   }
   view->addSeparator();
   for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  run->addAction(action("train"));
+  run->addAction(action("stop-training"));
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Cornu"), this, [this] {
@@ -368,6 +395,19 @@ void MainWindow::update_scope_bar() {
 
 void MainWindow::show_message(const QString& text, int timeout_ms) { statusBar()->showMessage(text, timeout_ms); }
 
+void MainWindow::set_training(bool training) {
+  training_banner_->setVisible(training);
+  view_->setInteractive(!training);
+  view_->setAcceptDrops(!training);
+  inspector_->setEnabled(!training);
+  palette_->setEnabled(!training);
+  for (const char* name : {"undo", "redo", "cut", "paste", "duplicate", "delete", "group-unit", "ungroup-unit",
+                           "arrange", "new", "open", "train"})
+    action(name)->setEnabled(!training);
+  action("stop-training")->setEnabled(training);
+  if (!training) update_actions();
+}
+
 // --- files ------------------------------------------------------------------------------------------------
 
 void MainWindow::new_project() {
@@ -437,7 +477,11 @@ bool MainWindow::open_file(const QString& path) {
 
 bool MainWindow::save_to(const QString& path) {
   try {
-    nodes::save_project(path.toStdString(), doc_.data());
+    // Trained weights go beside the project when they belong to the graph as it is now.
+    if (dashboard_->trained_model() && dashboard_->trained_graph() == doc_.data().graph)
+      nodes::save_project_with_weights(path.toStdString(), doc_.data(), *dashboard_->trained_model());
+    else
+      nodes::save_project(path.toStdString(), doc_.data());
   } catch (const std::exception& e) {
     QMessageBox::critical(this, tr("Cannot save %1").arg(pretty_name(path)),
                           tr("%1\n\nYour work is still open here; try another folder or free some disk space.")
@@ -502,7 +546,20 @@ bool MainWindow::offer_untitled_recovery() {
   }
 }
 
+bool MainWindow::stop_training_for(const QString& what) {
+  if (!dashboard_->training()) return true;
+  if (QMessageBox::question(this, tr("Training is running"), tr("Stop the training run to %1?").arg(what)) !=
+      QMessageBox::Yes)
+    return false;
+  dashboard_->stop();
+  QApplication::setOverrideCursor(Qt::WaitCursor);
+  while (dashboard_->training()) QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);  // the run ends after its batch
+  QApplication::restoreOverrideCursor();
+  return true;
+}
+
 bool MainWindow::maybe_save() {
+  if (!stop_training_for(tr("continue"))) return false;
   if (!doc_.dirty()) return true;
   const QString name = doc_.file_path().isEmpty() ? untitled_name_ : pretty_name(doc_.file_path());
   const auto answer = QMessageBox::warning(this, tr("Unsaved changes"),

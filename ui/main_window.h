@@ -21,6 +21,7 @@ namespace cornu::ui {
 
 class CanvasScene;
 class CanvasView;
+class Dashboard;
 class Inspector;
 class Palette;
 class ProblemsPanel;
@@ -42,6 +43,7 @@ class MainWindow : public QMainWindow {
   Inspector* inspector() const { return inspector_; }
   SummaryPanel* summary() const { return summary_; }
   ProblemsPanel* problems() const { return problems_; }
+  Dashboard* dashboard() const { return dashboard_; }
   QAction* action(const QString& name) const;  // by objectName, e.g. "save", "undo" (tests, menus)
 
   // Files. Each returns false when it did not happen (refused, cancelled, an error shown to the user).
@@ -83,6 +85,8 @@ class MainWindow : public QMainWindow {
   void add_recent(const QString& path);
   void rebuild_recent_menu();
   void show_message(const QString& text, int timeout_ms = 6000);
+  void set_training(bool training);  // the canvas and its editors are read-only while a run trains
+  bool stop_training_for(const QString& what);  // asks to stop a run before `what`; false: the user declined
 
   nodes::Document doc_;
   nodes::LiveChecks checks_;
@@ -94,6 +98,8 @@ class MainWindow : public QMainWindow {
   Inspector* inspector_ = nullptr;
   SummaryPanel* summary_ = nullptr;
   ProblemsPanel* problems_ = nullptr;
+  Dashboard* dashboard_ = nullptr;
+  QLabel* training_banner_ = nullptr;
   QWidget* scope_bar_ = nullptr;
   QLabel* scope_label_ = nullptr;
   QLabel* status_problems_ = nullptr;

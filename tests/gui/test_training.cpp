@@ -1,0 +1,145 @@
+// Training from the editor: Train, Pause, Step, Resume and Stop driven through the dashboard's buttons on a
+// generated dataset; the charts receive points, the history is stored, a run stopped mid-epoch leaves finite
+// weights and a new run can follow; the UI thread stays responsive (the worst event-loop delay is printed, not
+// asserted: timings are for benchmarks).
+#include <QApplication>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTimer>
+#include <cmath>
+
+#include "nodes/catalog.h"
+#include "ui/canvas.h"
+#include "ui/dashboard.h"
+#include "ui/main_window.h"
+
+using namespace cornu;
+
+namespace {
+
+struct Window {
+  ui::MainWindow window;
+  nodes::Document& doc = window.document();
+  ui::Dashboard* dashboard = window.dashboard();
+
+  explicit Window(int epochs) {
+    window.resize(1400, 1000);
+    window.open_example("spiral");
+    nodes::Settings s = doc.settings();
+    s.epochs = epochs;
+    doc.set_settings(s);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+  }
+  ~Window() { window.document().mark_saved(); }
+};
+
+bool finite_weights(const Model& model) {
+  for (const Tensor& w : model.get_weights()) {
+    const std::vector<float> v = w.to_vector();
+    for (float x : v)
+      if (!std::isfinite(x)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+class TestTraining : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName("CornuTests");
+    QApplication::setApplicationName("test_training");
+  }
+
+  void train_to_the_end_fills_the_charts_and_the_history() {
+    Window w(3);
+    const size_t runs = w.doc.data().history.size();
+    QTest::mouseClick(w.dashboard->train_button(), Qt::LeftButton);
+    QVERIFY(w.dashboard->training());
+    // While it trains the canvas is read-only and says so.
+    QVERIFY(!w.window.canvas_view()->isInteractive());
+    QVERIFY(w.window.findChild<QWidget*>("training-banner")->isVisible());
+    QVERIFY(!w.window.action("train")->isEnabled());
+    // The UI thread keeps turning: a 10 ms timer measures its worst delay during the run.
+    QElapsedTimer since;
+    since.start();
+    qint64 worst = 0;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+      worst = std::max(worst, since.elapsed() - 10);
+      since.restart();
+    });
+    tick.start(10);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.dashboard->training(), 120000);
+    tick.stop();
+    qInfo("worst event-loop delay while training: %lld ms (goal: under 50 ms)", static_cast<long long>(worst));
+
+    QVERIFY(w.window.canvas_view()->isInteractive());
+    QVERIFY(!w.window.findChild<QWidget*>("training-banner")->isVisible());
+    QCOMPARE(w.dashboard->points("loss"), 3);      // one per epoch
+    QCOMPARE(w.dashboard->points("val_loss"), 3);  // the project's validation split
+    QVERIFY(w.dashboard->points("loss (batch)") >= 3);
+    QCOMPARE(w.dashboard->points("accuracy"), 3);
+    QCOMPARE(w.doc.data().history.size(), runs + 1);
+    const Config& run = w.doc.data().history.back();
+    QCOMPARE(run.at("stopped").get<std::string>(), std::string("completed"));
+    QCOMPARE(run.at("epochs").size(), size_t(3));
+    QVERIFY(run.at("test").contains("accuracy"));
+    QVERIFY(w.dashboard->trained_model());
+    QVERIFY(finite_weights(*w.dashboard->trained_model()));
+    QVERIFY(w.window.isWindowModified());  // a run is unsaved work
+  }
+
+  void pause_step_resume_and_stop_mid_epoch() {
+    Window w(500);
+    QTest::mouseClick(w.dashboard->train_button(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard->points("loss (batch)") > 5, 60000);
+    QTest::mouseClick(w.dashboard->pause_button(), Qt::LeftButton);
+    QVERIFY(w.dashboard->session()->paused());
+    QCOMPARE(w.dashboard->pause_button()->text(), QString("Resume"));
+    QVERIFY(w.dashboard->step_button()->isEnabled());
+    QTest::qWait(300);  // the batch under way when Pause was pressed arrives
+    const int paused_at = w.dashboard->points("loss (batch)");
+    QTest::qWait(300);
+    QCOMPARE(w.dashboard->points("loss (batch)"), paused_at);  // nothing moves while paused
+    QTest::mouseClick(w.dashboard->step_button(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.dashboard->points("loss (batch)"), paused_at + 1, 10000);  // exactly one batch
+    QTest::qWait(200);
+    QCOMPARE(w.dashboard->points("loss (batch)"), paused_at + 1);
+    QTest::mouseClick(w.dashboard->pause_button(), Qt::LeftButton);  // resume
+    QVERIFY(!w.dashboard->session()->paused());
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard->points("loss (batch)") > paused_at + 3, 60000);
+    QTest::mouseClick(w.dashboard->stop_button(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.dashboard->training(), 60000);
+    const Config& run = w.doc.data().history.back();
+    QCOMPARE(run.at("stopped").get<std::string>(), std::string("stopped by the user"));
+    QVERIFY(run.at("epochs").size() < 500);
+    QVERIFY(finite_weights(*w.dashboard->trained_model()));
+    // And training can go on: a second run of two epochs.
+    nodes::Settings s = w.doc.settings();
+    s.epochs = 2;
+    w.doc.set_settings(s);
+    QTest::mouseClick(w.dashboard->train_button(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.dashboard->training(), 60000);
+    QCOMPARE(w.doc.data().history.back().at("stopped").get<std::string>(), std::string("completed"));
+  }
+
+  void a_graph_that_cannot_build_says_why() {
+    Window w(1);
+    const int dense = w.doc.node_named("dense") ? w.doc.node_named("dense")->id : w.doc.nodes()[1].id;
+    w.doc.remove_nodes({dense});
+    QTest::mouseClick(w.dashboard->train_button(), Qt::LeftButton);
+    QVERIFY(!w.dashboard->training());
+    QVERIFY2(w.dashboard->progress_text().startsWith("Cannot train"), qPrintable(w.dashboard->progress_text()));
+  }
+};
+
+QTEST_MAIN(TestTraining)
+#include "test_training.moc"

@@ -1,0 +1,150 @@
+#include "ui/training_session.h"
+
+#include <QElapsedTimer>
+#include <cmath>
+
+#include "core/error.h"
+#include "data/builtin_datasets.h"
+#include "nodes/compile.h"
+#include "nodes/runs.h"
+
+namespace cornu::ui {
+
+// The engine's callback inside the worker: waits while paused, and hands batches to the UI in bundles.
+class TrainingSession::Reporter : public Callback {
+ public:
+  explicit Reporter(TrainingSession& session) : session_(session) { clock_.start(); }
+
+  void on_epoch_begin(int epoch, const Logs&) override { epoch_ = epoch + 1; }
+
+  void on_train_batch_begin(int, const Logs&) override {
+    std::unique_lock lock(session_.mutex_);
+    if (session_.paused_ && !session_.stop_) flush();  // the charts show everything up to the pause
+    session_.wake_.wait(lock, [&] { return !session_.paused_ || session_.stop_ || session_.steps_allowed_ > 0; });
+    if (session_.paused_ && session_.steps_allowed_ > 0) --session_.steps_allowed_;
+  }
+
+  void on_train_batch_end(int batch, const Logs& logs) override {
+    BatchPoint p;
+    p.epoch = epoch_;
+    p.batch = batch;
+    p.batches = batches_per_epoch_;
+    p.position = epoch_ - 1 + (batch + 1.0) / std::max(1, batches_per_epoch_);
+    p.logs = logs;
+    if (model_->compiled()) p.learning_rate = model_->optimizer().learning_rate();
+    pending_.push_back(std::move(p));
+    samples_ += batch_size_;
+    if (session_.stop_) model_->stop_training();
+    if (clock_.elapsed() >= 50 || session_.paused_) flush();  // at most 20 bundles a second
+  }
+
+  void on_epoch_end(int epoch, Logs& logs) override {
+    flush();
+    emit session_.epoch_end(epoch + 1, logs);
+  }
+
+  void flush() {
+    if (pending_.empty()) return;
+    emit session_.batches(std::move(pending_));
+    pending_.clear();
+    clock_.restart();
+  }
+
+  int batches_per_epoch_ = 1, batch_size_ = 1;
+  int64_t samples_ = 0;
+
+ private:
+  TrainingSession& session_;
+  std::vector<BatchPoint> pending_;
+  QElapsedTimer clock_;
+  int epoch_ = 1;
+};
+
+TrainingSession::TrainingSession(const nodes::ProjectData& project, QObject* parent)
+    : QObject(parent), project_(project) {
+  if (project_.settings.dataset.is_null())
+    throw ValueError("Choose a dataset first (Inspector, with nothing selected: Data), then press Train.");
+  model_ = nodes::build_model(project_);
+}
+
+TrainingSession::~TrainingSession() {
+  stop();
+  if (worker_) worker_->wait();
+}
+
+void TrainingSession::start() {
+  if (worker_) return;
+  worker_ = QThread::create([this] { run(); });
+  worker_->setParent(this);
+  worker_->start();
+}
+
+void TrainingSession::pause(bool paused) {
+  {
+    std::lock_guard lock(mutex_);
+    paused_ = paused;
+    steps_allowed_ = 0;
+  }
+  wake_.notify_all();
+}
+
+void TrainingSession::step() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!paused_) return;
+    ++steps_allowed_;
+  }
+  wake_.notify_all();
+}
+
+void TrainingSession::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  if (model_) model_->stop_training();
+  wake_.notify_all();
+}
+
+void TrainingSession::run() {
+  try {
+    RunResult result;
+    result.started = nodes::utc_now();
+    emit status(tr("Loading %1…").arg(QString::fromStdString(project_.settings.dataset.value("name", std::string("data")))));
+    const data::TrainTest data = data::load_dataset(project_.settings.dataset);
+    if (stop_) {
+      result.stopped = "stopped by the user";
+      result.finished = nodes::utc_now();
+      emit finished(result);
+      return;
+    }
+    FitOptions fit = nodes::fit_options(project_.settings);
+    fit.verbose = 0;
+    auto reporter = std::make_shared<Reporter>(*this);
+    const int64_t rows = data.train.x.rows();
+    const int64_t train_rows = static_cast<int64_t>(std::floor(static_cast<double>(rows) * (1.0 - fit.validation_split)));
+    reporter->batch_size_ = fit.batch_size;
+    reporter->batches_per_epoch_ = static_cast<int>((train_rows + fit.batch_size - 1) / fit.batch_size);
+    fit.callbacks.push_back(reporter);
+    emit status(tr("Training on %1 samples…").arg(train_rows));
+    QElapsedTimer clock;
+    clock.start();
+    result.history = model_->fit(data.train.x, data.train.y, fit);
+    result.samples_per_second = static_cast<double>(reporter->samples_) / std::max(1e-9, clock.nsecsElapsed() / 1e9);
+    const int done = static_cast<int>(result.history.epoch.size());
+    result.stopped = stop_ ? "stopped by the user" : done < fit.epochs ? "stopped early" : "completed";
+    if (!stop_ || done > 0) {
+      emit status(tr("Evaluating on the test set…"));
+      EvaluateOptions eval;
+      eval.batch_size = std::max(fit.batch_size, 256);
+      eval.verbose = 0;
+      result.test = model_->evaluate(data.test.x, data.test.y, eval);
+    }
+    result.finished = nodes::utc_now();
+    emit finished(result);
+  } catch (const std::exception& e) {
+    emit failed(QString::fromUtf8(e.what()));
+  }
+}
+
+}  // namespace cornu::ui

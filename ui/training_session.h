@@ -1,0 +1,77 @@
+// One training run in a worker thread: the UI thread builds the model (the engine's seed and layer names
+// are process-wide, so they stay on one thread), the worker loads the data, runs fit() and evaluates. The
+// engine's callbacks become queued signals carrying small copies, batches batched up to 20 a second so the
+// charts keep up without slowing training. Pause and Stop are flags checked between batches; a stop ends
+// the run after the current batch with a consistent model and its history.
+#pragma once
+#include <QObject>
+#include <QThread>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "model/model.h"
+#include "nodes/graph.h"
+
+namespace cornu::ui {
+
+// One batch as the dashboard plots it: where it falls (epochs, fractional) and the running logs of its epoch.
+struct BatchPoint {
+  double position = 0;  // epoch - 1 + (batch + 1) / batches
+  int epoch = 0, batch = 0, batches = 0;
+  Logs logs;
+  double learning_rate = 0;  // read in the worker: the optimizer is the worker's while it trains
+};
+
+struct RunResult {
+  History history;
+  Logs test;
+  std::string stopped;  // "completed", "stopped early", "stopped by the user"
+  std::string started, finished;
+  double samples_per_second = 0;
+};
+
+class TrainingSession : public QObject {
+  Q_OBJECT
+
+ public:
+  // Builds the model now (throws ValueError with the first problem when the graph cannot be built).
+  explicit TrainingSession(const nodes::ProjectData& project, QObject* parent = nullptr);
+  ~TrainingSession() override;  // stops and joins the worker
+
+  void start();
+  void pause(bool paused);
+  void stop();  // ends after the current batch
+  bool running() const { return worker_ && worker_->isRunning(); }
+  bool paused() const { return paused_; }
+  // One batch, then pause again (the teaching views' Step): only while paused.
+  void step();
+  const ModelPtr& model() const { return model_; }
+  const nodes::ProjectData& project() const { return project_; }
+
+ signals:
+  void status(QString text);                       // "Loading fashion-mnist…"
+  void batches(std::vector<cornu::ui::BatchPoint> points);  // since the last signal
+  void epoch_end(int epoch, cornu::Logs logs);     // with val_ entries when there is validation
+  void finished(cornu::ui::RunResult result);
+  void failed(QString message);
+
+ private:
+  class Reporter;
+  void run();  // in the worker
+
+  nodes::ProjectData project_;
+  ModelPtr model_;
+  QThread* worker_ = nullptr;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> paused_{false}, stop_{false};
+  int steps_allowed_ = 0;  // batches to run while paused (Step), guarded by mutex_
+  friend class Reporter;
+};
+
+}  // namespace cornu::ui
+
+Q_DECLARE_METATYPE(cornu::ui::RunResult)

@@ -3,6 +3,13 @@
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
+#include <QCursor>
+#include <QFileDialog>
+#include <QImage>
+#include <QPainter>
+#include <QSaveFile>
+#include <QToolTip>
+#include <set>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -85,7 +92,22 @@ Dashboard::Dashboard(nodes::Document& doc, QWidget* parent) : QWidget(parent), d
   options->addWidget(smoothing_);
   log_scale_ = new QCheckBox(tr("Log scale"));
   options->addWidget(log_scale_);
+  compare_ = new QCheckBox(tr("Earlier runs"));
+  compare_->setToolTip(tr("Overlay the per-epoch curves of the project's earlier runs"));
+  options->addWidget(compare_);
   options->addStretch(1);
+  auto* save_charts = new QPushButton(tr("Save Charts…"));
+  auto* save_history = new QPushButton(tr("Export History…"));
+  options->addWidget(save_charts);
+  options->addWidget(save_history);
+  connect(save_charts, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Charts"), "training.png", tr("PNG image (*.png)"));
+    if (!path.isEmpty()) export_charts(path);
+  });
+  connect(save_history, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export History"), "history.csv", tr("CSV (*.csv)"));
+    if (!path.isEmpty()) export_history(path);
+  });
   layout->addLayout(options);
 
   auto* charts = new QHBoxLayout;
@@ -104,6 +126,7 @@ Dashboard::Dashboard(nodes::Document& doc, QWidget* parent) : QWidget(parent), d
   connect(step_, &QPushButton::clicked, this, [this] { if (session_) session_->step(); });
   connect(stop_, &QPushButton::clicked, this, &Dashboard::stop);
   connect(log_scale_, &QCheckBox::toggled, this, &Dashboard::apply_log_scale);
+  connect(compare_, &QCheckBox::toggled, this, &Dashboard::show_earlier_runs);
   reset_charts();
   update_buttons();
 }
@@ -143,6 +166,7 @@ void Dashboard::reset_charts() {
     for (QLineSeries* s : {c->batch, c->epoch, c->val}) {
       s->attachAxis(c->x);
       s->attachAxis(c->y);
+      connect(s, &QLineSeries::hovered, this, &Dashboard::hovered);
     }
     c->y_min = INFINITY, c->y_max = -INFINITY;
   }
@@ -150,6 +174,102 @@ void Dashboard::reset_charts() {
   metric_.chart->setTitle(tr("Metric"));
   metric_name_.clear();
   first_point_ = true;
+  earlier_.clear();  // removeAllSeries() deleted them
+  show_earlier_runs();
+}
+
+void Dashboard::show_earlier_runs() {
+  for (QLineSeries* s : earlier_) {
+    s->chart()->removeSeries(s);
+    delete s;
+  }
+  earlier_.clear();
+  if (!compare_->isChecked()) return;
+  const Config& history = doc_.data().history;
+  const size_t shown = std::min<size_t>(history.size(), 5);  // the last five: more is noise
+  for (size_t r = history.size() - shown; r < history.size(); ++r) {
+    const Config& run = history[r];
+    for (Chart* c : {&loss_, &metric_}) {
+      const std::string key = c == &loss_ ? "loss" : metric_name_.empty() ? "accuracy" : metric_name_;
+      auto* s = new QLineSeries;
+      s->setName(QString("run %1 %2").arg(r + 1).arg(QString::fromStdString(key)));
+      s->setPen(QPen(QColor(128, 128, 128, 110), 1.5, Qt::DashLine));
+      for (const auto& e : run.value("epochs", Config::array()))
+        if (e.contains(key) && e.at(key).is_number()) {
+          const double v = e.at(key).get<double>();
+          s->append(e.value("epoch", 0), v);
+          c->y_min = std::min(c->y_min, v), c->y_max = std::max(c->y_max, v);
+        }
+      c->chart->addSeries(s);
+      s->attachAxis(c->x);
+      s->attachAxis(c->log_y && c == &loss_ ? static_cast<QAbstractAxis*>(c->log_y) : c->y);
+      if (!c->log_y && std::isfinite(c->y_min)) c->y->setRange(std::min(0.0, c->y_min), std::max(c->y_max * 1.05, 1e-6));
+      if (s->count() > 0) c->x->setMax(std::max(c->x->max(), s->at(s->count() - 1).x()));
+      earlier_.push_back(s);
+    }
+  }
+}
+
+void Dashboard::hovered(const QPointF& point, bool state) {
+  auto* series = qobject_cast<QLineSeries*>(sender());
+  if (!state || !series) return QToolTip::hideText();
+  QToolTip::showText(QCursor::pos(), QString("%1\nepoch %2: %3").arg(series->name()).arg(point.x(), 0, 'f', 2).arg(point.y(), 0, 'g', 5));
+}
+
+bool Dashboard::export_charts(const QString& path) {
+  const QPixmap a = loss_.view->grab(), b = metric_.view->grab();
+  QImage image(a.width() + b.width(), std::max(a.height(), b.height()), QImage::Format_ARGB32);
+  image.fill(palette().color(QPalette::Window));
+  QPainter painter(&image);
+  painter.drawPixmap(0, 0, a);
+  painter.drawPixmap(a.width(), 0, b);
+  painter.end();
+  QSaveFile file(path);  // atomic: a half-written image never replaces an old one
+  if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
+    status_->setText(tr("Cannot write %1: %2").arg(path, file.errorString()));
+    return false;
+  }
+  status_->setText(tr("Charts saved to %1").arg(path));
+  return true;
+}
+
+bool Dashboard::export_history(const QString& path) {
+  QSaveFile file(path);
+  if (!file.open(QIODevice::WriteOnly) || file.write(history_csv(doc_.data().history).toUtf8()) < 0 || !file.commit()) {
+    status_->setText(tr("Cannot write %1: %2").arg(path, file.errorString()));
+    return false;
+  }
+  status_->setText(tr("History written to %1").arg(path));
+  return true;
+}
+
+QString history_csv(const Config& history) {
+  std::set<std::string> keys;
+  for (const auto& run : history)
+    for (const auto& e : run.value("epochs", Config::array()))
+      for (auto it = e.begin(); it != e.end(); ++it)
+        if (it.key() != "epoch") keys.insert(it.key());
+  auto quoted = [](const std::string& text) {
+    QString q = QString::fromStdString(text);
+    return q.contains(',') || q.contains('"') ? "\"" + q.replace("\"", "\"\"") + "\"" : q;
+  };
+  QString csv = "run,started,stopped,epoch";
+  for (const auto& k : keys) csv += "," + quoted(k);
+  csv += "\n";
+  int number = 0;
+  for (const auto& run : history) {
+    ++number;
+    for (const auto& e : run.value("epochs", Config::array())) {
+      csv += QString::number(number) + "," + quoted(run.value("started", std::string())) + "," +
+             quoted(run.value("stopped", std::string())) + "," + QString::number(e.value("epoch", 0));
+      for (const auto& k : keys) {
+        csv += ",";
+        if (e.contains(k) && e.at(k).is_number()) csv += QString::number(e.at(k).get<double>(), 'g', 9);
+      }
+      csv += "\n";
+    }
+  }
+  return csv;
 }
 
 void Dashboard::apply_log_scale() {

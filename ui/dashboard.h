@@ -18,8 +18,13 @@ class QPushButton;
 class QSlider;
 class QValueAxis;
 class QLogValueAxis;
+class QPointF;
 
 namespace cornu::ui {
+
+// The project's history as CSV: run, started, stopped, epoch, then one column per logged value (loss,
+// accuracy, val_loss...), empty where a run did not log it.
+QString history_csv(const Config& history);
 
 class Dashboard : public QWidget {
   Q_OBJECT
@@ -41,7 +46,10 @@ class Dashboard : public QWidget {
   QPushButton* pause_button() const { return pause_; }
   QPushButton* stop_button() const { return stop_; }
   QPushButton* step_button() const { return step_; }
-  int points(const QString& series) const;  // how many points a series holds ("loss (batch)", "val_loss"...)
+  int points(const QString& series) const;
+  // Both charts side by side as a PNG; false (with the reason in the status line) when it cannot be written.
+  bool export_charts(const QString& path);
+  bool export_history(const QString& path);  // every run of the project, one row per epoch (CSV)  // how many points a series holds ("loss (batch)", "val_loss"...)
   QString progress_text() const;
 
  public slots:
@@ -62,6 +70,8 @@ class Dashboard : public QWidget {
   void reset_charts();
   void update_buttons();
   void apply_log_scale();
+  void show_earlier_runs();  // the per-epoch curves of the project's earlier runs, faint, for comparison
+  void hovered(const QPointF& point, bool state);
 
   nodes::Document& doc_;
   std::unique_ptr<TrainingSession> session_;
@@ -72,6 +82,8 @@ class Dashboard : public QWidget {
   QLabel* status_;
   QSlider* smoothing_;
   QCheckBox* log_scale_;
+  QCheckBox* compare_;
+  std::vector<QLineSeries*> earlier_;
   struct Chart {
     QChart* chart = nullptr;
     QChartView* view = nullptr;

@@ -8,7 +8,10 @@
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTemporaryDir>
 #include <QTimer>
+#include <QFile>
+#include <QImage>
 #include <cmath>
 
 #include "nodes/catalog.h"
@@ -95,6 +98,31 @@ class TestTraining : public QObject {
     QVERIFY(w.dashboard->trained_model());
     QVERIFY(finite_weights(*w.dashboard->trained_model()));
     QVERIFY(w.window.isWindowModified());  // a run is unsaved work
+
+    // The history as CSV (one row per epoch) and the charts as a PNG.
+    QTemporaryDir dir;
+    QVERIFY(w.dashboard->export_history(dir.filePath("history.csv")));
+    QFile csv(dir.filePath("history.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+    QVERIFY2(lines.front().startsWith("run,started,stopped,epoch,") && lines.front().contains("val_loss"), qPrintable(lines.front()));
+    QCOMPARE(lines.size(), 1 + 3);
+    QVERIFY(lines.back().startsWith(QString::number(runs + 1) + ","));
+    QVERIFY(w.dashboard->export_charts(dir.filePath("charts.png")));
+    QImage charts(dir.filePath("charts.png"));
+    QVERIFY(!charts.isNull() && charts.width() > charts.height());
+  }
+
+  void history_csv_quotes_and_leaves_gaps() {
+    Config history = Config::array();
+    history.push_back({{"started", "2026-11-23T10:00:00Z"}, {"stopped", "completed"},
+                       {"epochs", {{{"epoch", 1}, {"loss", 0.5}}, {{"epoch", 2}, {"loss", 0.25}, {"accuracy", 0.9}}}}});
+    history.push_back({{"started", "x,y"}, {"stopped", "stopped by the user"}, {"epochs", {{{"epoch", 1}, {"loss", nullptr}}}}});
+    const QString csv = ui::history_csv(history);
+    QCOMPARE(csv, QString("run,started,stopped,epoch,accuracy,loss\n"
+                          "1,2026-11-23T10:00:00Z,completed,1,,0.5\n"
+                          "1,2026-11-23T10:00:00Z,completed,2,0.9,0.25\n"
+                          "2,\"x,y\",stopped by the user,1,,\n"));
   }
 
   void pause_step_resume_and_stop_mid_epoch() {

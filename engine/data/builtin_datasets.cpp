@@ -19,29 +19,87 @@ const char* label_kind_name(LabelKind k) {
 
 namespace {
 
-std::vector<ParamSpec> generated_params(int samples, double noise) {
-  return {{.name = "samples", .type = ParamType::Int, .default_value = samples, .doc = "Training points generated.",
-           .minimum = 4, .maximum = 1000000},
-          {.name = "test_samples", .type = ParamType::Int, .default_value = samples * 2 / 5,
-           .doc = "Test points generated (with another seed).", .minimum = 1, .maximum = 1000000},
-          {.name = "noise", .type = ParamType::Float, .default_value = noise,
-           .doc = "Standard deviation of the jitter added to each coordinate.", .minimum = 0.0, .maximum = 10.0},
-          {.name = "seed", .type = ParamType::Int, .default_value = 1, .doc = "Seed of the training points.",
-           .minimum = 0}};
+// The parameters every generated set has (sizes and seed) around those that shape its points.
+std::vector<ParamSpec> generated_params(int samples, std::vector<ParamSpec> shape) {
+  std::vector<ParamSpec> params = {
+      {.name = "samples", .type = ParamType::Int, .default_value = samples, .doc = "Training points generated.",
+       .minimum = 4, .maximum = 1000000},
+      {.name = "test_samples", .type = ParamType::Int, .default_value = samples * 2 / 5,
+       .doc = "Test points generated (with another seed).", .minimum = 1, .maximum = 1000000}};
+  for (ParamSpec& p : shape) params.push_back(std::move(p));
+  params.push_back({.name = "seed", .type = ParamType::Int, .default_value = 1, .doc = "Seed of the training points.",
+                    .minimum = 0});
+  return params;
 }
 
-DatasetEntry generated(std::string name, std::string doc, int samples, double noise,
-                       ArrayDataset (*make)(int64_t, float, uint64_t), std::vector<std::string> classes) {
+ParamSpec noise_param(double noise) {
+  return {.name = "noise", .type = ParamType::Float, .default_value = noise,
+          .doc = "Standard deviation of the jitter added to each coordinate.", .minimum = 0.0, .maximum = 10.0};
+}
+
+// Makes `samples` points with `seed` from a resolved config; the test set is the same call with seed + 1.
+using Generate = std::function<ArrayDataset(const Config& resolved, int64_t samples, uint64_t seed)>;
+using ClassNames = std::function<std::vector<std::string>(const Config& resolved)>;
+
+DatasetEntry generated(std::string name, std::string doc, std::vector<ParamSpec> params, Generate make,
+                       ClassNames class_names) {
   return {.name = std::move(name),
           .doc = std::move(doc),
-          .params = generated_params(samples, noise),
-          .info = [classes](const Config&) { return DatasetInfo{Shape{2}, LabelKind::Classes, 2, classes}; },
-          .load = [make, classes](const Config& c) {
+          .params = std::move(params),
+          .info = [class_names](const Config& c) {
+            std::vector<std::string> names = class_names(c);
+            return DatasetInfo{Shape{2}, LabelKind::Classes, static_cast<int>(names.size()), names};
+          },
+          .load = [make, class_names](const Config& c) {
             auto seed = c.at("seed").get<uint64_t>();
-            float noise = c.at("noise").get<float>();
-            return TrainTest{make(c.at("samples").get<int64_t>(), noise, seed),
-                             make(c.at("test_samples").get<int64_t>(), noise, seed + 1), classes};
+            return TrainTest{make(c, c.at("samples").get<int64_t>(), seed),
+                             make(c, c.at("test_samples").get<int64_t>(), seed + 1), class_names(c)};
           }};
+}
+
+// A generated set with two fixed classes and only `noise` shaping its points.
+DatasetEntry two_classes(std::string name, std::string doc, int samples, double noise,
+                         ArrayDataset (*make)(int64_t, float, uint64_t), std::vector<std::string> classes) {
+  return generated(
+      std::move(name), std::move(doc), generated_params(samples, {noise_param(noise)}),
+      [make](const Config& c, int64_t n, uint64_t seed) { return make(n, c.at("noise").get<float>(), seed); },
+      [classes](const Config&) { return classes; });
+}
+
+DatasetEntry circles() {
+  return generated(
+      "circles", "A ring around a disc: two concentric circles, as scikit-learn's make_circles.",
+      generated_params(400, {noise_param(0.05),
+                             {.name = "factor", .type = ParamType::Float, .default_value = 0.5,
+                              .doc = "Radius of the inner circle relative to the outer one (below 1).",
+                              .minimum = 0.0, .maximum = 0.99}}),
+      [](const Config& c, int64_t n, uint64_t seed) {
+        return make_circles(n, c.at("noise").get<float>(), c.at("factor").get<float>(), seed);
+      },
+      [](const Config&) { return std::vector<std::string>{"outer", "inner"}; });
+}
+
+DatasetEntry blobs() {
+  return generated(
+      "blobs",
+      "Gaussian blobs around random centres, one class each, as scikit-learn's make_blobs: the easy case where "
+      "a linear model suffices.",
+      generated_params(400, {{.name = "centers", .type = ParamType::Int, .default_value = 3,
+                              .doc = "Number of blobs (classes); their centres are drawn in [-10, 10]^2 from the seed.",
+                              .minimum = 2, .maximum = 10},
+                             {.name = "cluster_std", .type = ParamType::Float, .default_value = 1.0,
+                              .doc = "Standard deviation of each blob around its centre.", .minimum = 0.0,
+                              .maximum = 10.0}}),
+      [](const Config& c, int64_t n, uint64_t seed) {
+        // Train and test sets share the centres of the training seed; only their points differ.
+        std::vector<Point2> centres = blob_centres(c.at("centers").get<int>(), c.at("seed").get<uint64_t>());
+        return make_blobs(n, centres, c.at("cluster_std").get<float>(), seed);
+      },
+      [](const Config& c) {
+        std::vector<std::string> names;
+        for (int k = 1; k <= c.at("centers").get<int>(); ++k) names.push_back("blob " + std::to_string(k));
+        return names;
+      });
 }
 
 std::vector<DatasetEntry> make_entries() {
@@ -59,10 +117,14 @@ std::vector<DatasetEntry> make_entries() {
                  const char* dir = std::getenv("CORNU_FASHION_MNIST_DIR");
                  return load_fashion_mnist(dir && *dir ? std::string(dir) : c.at("dir").get<std::string>());
                }});
-  e.push_back(generated("spirals", "Two interleaved 2-D spirals: the classic problem no linear model solves.", 1000,
-                        0.05, make_spirals, {"spiral A", "spiral B"}));
-  e.push_back(generated("xor", "Four noisy clusters labelled by XOR: the smallest non-linear problem.", 400, 0.1,
-                        make_xor, {"0", "1"}));
+  e.push_back(two_classes("spirals", "Two interleaved 2-D spirals: the classic problem no linear model solves.",
+                          1000, 0.05, make_spirals, {"spiral A", "spiral B"}));
+  e.push_back(two_classes("xor", "Four noisy clusters labelled by XOR: the smallest non-linear problem.", 400, 0.1,
+                          make_xor, {"0", "1"}));
+  e.push_back(two_classes("moons", "Two interleaving half circles, as scikit-learn's make_moons.", 400, 0.1,
+                          make_moons, {"upper moon", "lower moon"}));
+  e.push_back(circles());
+  e.push_back(blobs());
   return e;
 }
 

@@ -419,8 +419,10 @@ void Dashboard::on_finished(const RunResult& result) {
   QString text = tr("Run %1 after %2 epochs").arg(QString::fromStdString(result.stopped)).arg(result.history.epoch.size());
   for (const auto& [name, value] : result.test) text += QString(" · test %1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 4);
   status_->setText(text);
+  const auto predictions = result.predictions;
   end_session();
   emit run_finished(text);
+  if (predictions) emit evaluated(predictions);
 }
 
 void Dashboard::on_failed(const QString& message) {

@@ -44,6 +44,7 @@
 #include "nodes/runs.h"
 #include "ui/canvas.h"
 #include "ui/dashboard.h"
+#include "ui/evaluation.h"
 #include "ui/icons.h"
 #include "ui/inspector.h"
 #include "ui/palette.h"
@@ -167,6 +168,7 @@ void MainWindow::build_docks() {
   summary_ = new SummaryPanel(doc_, checks_, selection_);
   problems_ = new ProblemsPanel(doc_, checks_, selection_);
   dashboard_ = new Dashboard(doc_);
+  evaluation_ = new EvaluationPanel;
 
   dock(tr("Layers"), "palette-dock", palette_, Qt::LeftDockWidgetArea);
   dock(tr("Inspector"), "inspector-dock", inspector_, Qt::RightDockWidgetArea);
@@ -174,7 +176,13 @@ void MainWindow::build_docks() {
   QDockWidget* problems_dock = dock(tr("Problems"), "problems-dock", problems_, Qt::BottomDockWidgetArea);
   QDockWidget* training_dock = dock(tr("Training"), "training-dock", dashboard_, Qt::BottomDockWidgetArea);
   tabifyDockWidget(summary_dock, problems_dock);
+  QDockWidget* evaluation_dock = dock(tr("Evaluation"), "evaluation-dock", evaluation_, Qt::BottomDockWidgetArea);
   tabifyDockWidget(problems_dock, training_dock);
+  tabifyDockWidget(training_dock, evaluation_dock);
+  connect(dashboard_, &Dashboard::evaluated, this, [this, evaluation_dock](std::shared_ptr<const Predictions> p) {
+    evaluation_->show_predictions(std::move(p));
+    evaluation_dock->raise();
+  });
   summary_dock->raise();
   connect(dashboard_, &Dashboard::training_changed, this, [this, training_dock](bool training) {
     if (training) {

@@ -22,6 +22,7 @@ namespace cornu::ui {
 class CanvasScene;
 class CanvasView;
 class Dashboard;
+class EvaluationPanel;
 class Inspector;
 class Palette;
 class ProblemsPanel;
@@ -44,6 +45,7 @@ class MainWindow : public QMainWindow {
   SummaryPanel* summary() const { return summary_; }
   ProblemsPanel* problems() const { return problems_; }
   Dashboard* dashboard() const { return dashboard_; }
+  EvaluationPanel* evaluation() const { return evaluation_; }
   QAction* action(const QString& name) const;  // by objectName, e.g. "save", "undo" (tests, menus)
 
   // Files. Each returns false when it did not happen (refused, cancelled, an error shown to the user).
@@ -99,6 +101,7 @@ class MainWindow : public QMainWindow {
   SummaryPanel* summary_ = nullptr;
   ProblemsPanel* problems_ = nullptr;
   Dashboard* dashboard_ = nullptr;
+  EvaluationPanel* evaluation_ = nullptr;
   QLabel* training_banner_ = nullptr;
   QWidget* scope_bar_ = nullptr;
   QLabel* scope_label_ = nullptr;

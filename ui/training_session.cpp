@@ -1,6 +1,7 @@
 #include "ui/training_session.h"
 
 #include <QElapsedTimer>
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -59,6 +60,37 @@ class TrainingSession::Reporter : public Callback {
   QElapsedTimer clock_;
   int epoch_ = 1;
 };
+
+namespace {
+
+// For a classifier (class-index labels): the test set with each prediction and its confidence; else null.
+std::shared_ptr<const Predictions> predict_classes(Model& model, const data::TrainTest& data, int batch_size) {
+  if (data.test.y.dtype() != DType::Int32 || data.test.y.shape().rank() != 1 || data.test.x.rows() == 0) return nullptr;
+  const Tensor probabilities = model.predict(data.test.x, batch_size);
+  if (probabilities.shape().rank() != 2) return nullptr;
+  const int k = static_cast<int>(probabilities.shape()[1]);
+  const std::vector<float> p = probabilities.to_vector();
+  auto out = std::make_shared<Predictions>();
+  out->x = data.test.x;
+  for (int32_t label : data.test.y.to_int_vector()) out->truth.push_back(label);
+  out->class_names = data.class_names;
+  out->classes = std::max(k, 2);
+  for (int64_t i = 0; i < data.test.x.rows(); ++i) {
+    const float* row = p.data() + i * k;
+    if (k == 1) {  // one sigmoid unit: class 1 above one half
+      out->predicted.push_back(row[0] > 0.5f ? 1 : 0);
+      out->confidence.push_back(std::max(row[0], 1 - row[0]));
+    } else {
+      const float* best = std::max_element(row, row + k);
+      out->predicted.push_back(static_cast<int>(best - row));
+      out->confidence.push_back(*best);
+    }
+  }
+  for (int t : out->truth) out->classes = std::max(out->classes, t + 1);
+  return out;
+}
+
+}  // namespace
 
 TrainingSession::TrainingSession(const nodes::ProjectData& project, QObject* parent)
     : QObject(parent), project_(project) {
@@ -139,6 +171,7 @@ void TrainingSession::run() {
       eval.batch_size = std::max(fit.batch_size, 256);
       eval.verbose = 0;
       result.test = model_->evaluate(data.test.x, data.test.y, eval);
+      result.predictions = predict_classes(*model_, data, eval.batch_size);
     }
     result.finished = nodes::utc_now();
     emit finished(result);

@@ -14,6 +14,7 @@
 
 #include "model/model.h"
 #include "nodes/graph.h"
+#include "ui/evaluation.h"
 
 namespace cornu::ui {
 
@@ -31,6 +32,7 @@ struct RunResult {
   std::string stopped;  // "completed", "stopped early", "stopped by the user"
   std::string started, finished;
   double samples_per_second = 0;
+  std::shared_ptr<const Predictions> predictions;  // for classifiers: the test set and what the model said
 };
 
 class TrainingSession : public QObject {

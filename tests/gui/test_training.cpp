@@ -5,7 +5,9 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QListWidget>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTemporaryDir>
@@ -17,6 +19,7 @@
 #include "nodes/catalog.h"
 #include "ui/canvas.h"
 #include "ui/dashboard.h"
+#include "ui/evaluation.h"
 #include "ui/main_window.h"
 
 using namespace cornu;
@@ -99,6 +102,18 @@ class TestTraining : public QObject {
     QVERIFY(finite_weights(*w.dashboard->trained_model()));
     QVERIFY(w.window.isWindowModified());  // a run is unsaved work
 
+    // The evaluation: a 2x2 confusion matrix over the 400 test points; a cell lists exactly its samples.
+    ui::EvaluationPanel* eval = w.window.evaluation();
+    QCOMPARE(eval->matrix()->rowCount(), 2);
+    int64_t total = 0;
+    for (int t = 0; t < 2; ++t)
+      for (int p = 0; p < 2; ++p) total += eval->matrix()->item(t, p)->text().toLongLong();
+    QCOMPARE(total, int64_t(400));
+    QTest::mouseClick(eval->matrix()->viewport(), Qt::LeftButton, {},
+                      eval->matrix()->visualItemRect(eval->matrix()->item(0, 0)).center());
+    QCOMPARE(eval->gallery()->count(), std::min(96, eval->matrix()->item(0, 0)->text().toInt()));
+    QCOMPARE(static_cast<int>(eval->samples_in(0, 0).size()), eval->matrix()->item(0, 0)->text().toInt());
+
     // The history as CSV (one row per epoch) and the charts as a PNG.
     QTemporaryDir dir;
     QVERIFY(w.dashboard->export_history(dir.filePath("history.csv")));
@@ -111,6 +126,21 @@ class TestTraining : public QObject {
     QVERIFY(w.dashboard->export_charts(dir.filePath("charts.png")));
     QImage charts(dir.filePath("charts.png"));
     QVERIFY(!charts.isNull() && charts.width() > charts.height());
+  }
+
+  void confusion_matrix_counts_and_scores() {
+    // 3 classes; truth 0 0 0 1 1 2, predicted 0 0 1 1 2 2.
+    const ui::Confusion c = ui::confusion_matrix({0, 0, 0, 1, 1, 2}, {0, 0, 1, 1, 2, 2}, 3);
+    QCOMPARE(c.at(0, 0), int64_t(2));
+    QCOMPARE(c.at(0, 1), int64_t(1));
+    QCOMPARE(c.at(1, 2), int64_t(1));
+    QCOMPARE(c.precision(1), 0.5);   // predicted 1 twice, right once
+    QCOMPARE(c.recall(0), 2.0 / 3);  // three 0s, two found
+    QCOMPARE(c.f1(2), 2 * 0.5 * 1.0 / 1.5);
+    QCOMPARE(c.accuracy(), 4.0 / 6);
+    const ui::Confusion empty = ui::confusion_matrix({}, {}, 2);
+    QCOMPARE(empty.precision(0), 0.0);
+    QCOMPARE(empty.accuracy(), 0.0);
   }
 
   void history_csv_quotes_and_leaves_gaps() {

@@ -184,6 +184,9 @@ void EvaluationPanel::show_samples(const std::vector<int>& indices, const QStrin
   if (!predictions_) return;
   const Predictions& p = *predictions_;
   const std::vector<float> values = p.x.to_vector();
+  // Images as a grid of thumbnails; other samples as a list of rows.
+  const bool images = p.x.rows() > 0 && !sample_image(p.x, values, 0).isNull();
+  gallery_->setViewMode(images ? QListView::IconMode : QListView::ListMode);
   const int64_t per_sample = p.x.rows() ? static_cast<int64_t>(values.size()) / p.x.rows() : 0;
   for (int i : indices) {
     const size_t at = static_cast<size_t>(i);
@@ -197,7 +200,7 @@ void EvaluationPanel::show_samples(const std::vector<int>& indices, const QStrin
       QString text;
       for (int64_t v = 0; v < std::min<int64_t>(per_sample, 4); ++v)
         text += (v ? ", " : "") + QString::number(values[static_cast<size_t>(i * per_sample + v)], 'g', 3);
-      item->setText(caption + "\n[" + text + (per_sample > 4 ? ", …]" : "]"));
+      item->setText(caption + "   [" + text + (per_sample > 4 ? ", …]" : "]"));
     }
     item->setData(Qt::UserRole, i);
     gallery_->addItem(item);

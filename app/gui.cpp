@@ -23,7 +23,8 @@ bool display_available() {
 
 int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
   std::string file, example, screenshot, theme = "system";
-  bool train = false;
+  bool train = false, wait = false;  // --wait: the screenshot once the run has ended
+  long long epochs = 0;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
@@ -34,6 +35,8 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
     if (a == "--example") example = value();
     else if (a == "--new") example = "-";
     else if (a == "--train") train = true;
+    else if (a == "--wait") wait = true;
+    else if (a == "--epochs") epochs = std::stoll(value());
     else if (a == "--screenshot") screenshot = value();
     else if (a == "--theme") theme = value();
     else if (!a.empty() && a[0] == '-') throw ValueError("Unknown option '" + a + "' for the editor. Run `cornu --help` for usage.");
@@ -65,10 +68,15 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
   window.show();
   // Fit once the window has its size (before show() the canvas has none yet).
   QTimer::singleShot(0, &window, [&] { window.canvas_view()->fit_to_view(); });
+  if (epochs > 0) {
+    nodes::Settings settings = window.document().settings();
+    settings.epochs = epochs;
+    window.document().set_settings(settings);
+  }
   if (train) QTimer::singleShot(0, &window, [&] { window.action("train")->trigger(); });
   if (!screenshot.empty()) {
     // Let the window lay itself out and the canvas fit (and a run get going), then save what a user would see.
-    QTimer::singleShot(train ? 6000 : 400, &window, [&] {
+    auto take = [&] {
       window.canvas_view()->fit_to_view();
       QTimer::singleShot(200, &window, [&] {
         const bool ok = window.grab().save(QString::fromStdString(screenshot));
@@ -77,7 +85,13 @@ int run_gui(int argc, char** argv, const std::vector<std::string>& args) {
         window.document().mark_saved();  // nothing to ask about on the way out
         app.exit(ok ? 0 : 1);
       });
-    });
+    };
+    if (train && wait)
+      QObject::connect(window.dashboard(), &ui::Dashboard::training_changed, &window, [&](bool on) {
+        if (!on) QTimer::singleShot(300, &window, take);
+      });
+    else
+      QTimer::singleShot(train ? 6000 : 400, &window, take);
   }
   return app.exec();
 }

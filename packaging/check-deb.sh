@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the .deb in a fresh, minimal Debian 12 root, as on a clean machine, and runs the installed `cornu`:
-# its version, its versions report, and one epoch of the XOR demo. Needs root (debootstrap, chroot) and the
-# Debian mirror; the base root is cached in /tmp/fresh-bookworm.tar (as ../shared/tools/fresh-debian.sh does).
+# its version, its versions report, one epoch of the XOR demo, a diagram (Graphviz's plugins through the
+# RUNPATH, the packaged font) and the editor on Qt's offscreen platform; then looks for the .cornu type in
+# the MIME database. Needs root (debootstrap, chroot) and the Debian mirror; the base root is cached in
+# /tmp/fresh-bookworm.tar (as ../shared/tools/fresh-debian.sh does).
 # Usage: bash packaging/check-deb.sh [PACKAGE.deb]   (default: the newest build/packages/cornu_*.deb)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,5 +28,8 @@ proxy=$(env | grep -iE '^(https?_proxy|no_proxy)=' | tr '\n' ' ' || true)
 in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin $proxy bash -c "$1"; }
 echo "Installing $(basename "$deb") into a fresh Debian 12 root ($root)"
 in_root "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./tmp/$(basename "$deb") >/tmp/apt.log 2>&1 || { tail -n 30 /tmp/apt.log; exit 1; }"
-in_root "cd /tmp && set -x && cornu --version && cornu info && cornu train --demo xor --epochs 1 && test -f /usr/share/applications/cornu.desktop"
-echo "The .deb installs on a fresh Debian 12 and its cornu trains the XOR demo."
+in_root "cd /tmp && set -x && cornu --version && cornu info && cornu train --demo xor --epochs 1 &&
+  cornu demos --write /tmp/demos && cornu export /tmp/demos/xor.cornu --to /tmp/xor.png &&
+  QT_QPA_PLATFORM=offscreen cornu gui --example xor --screenshot /tmp/editor.png && test -s /tmp/editor.png &&
+  grep -q 'application/x-cornu-project:\\*.cornu' /usr/share/mime/globs2"
+echo "The .deb installs on a fresh Debian 12; its cornu trains the XOR demo, draws a diagram and opens the editor."

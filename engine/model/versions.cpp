@@ -27,7 +27,8 @@ LibraryVersions library_versions() {
   try {
     auto blas = openblas::info();
     v.openblas_loaded = true;
-    v.openblas = "core " + blas.core + " (chosen by " + blas.chosen_by + "), " + std::to_string(blas.threads) + " threads";
+    v.openblas =
+        "core " + blas.core + " (chosen by " + blas.chosen_by + "), " + std::to_string(blas.threads) + " threads";
     v.openblas_config = blas.config;
   } catch (const Error& e) {
     v.openblas = e.what();

@@ -8,12 +8,11 @@
 #include <cmath>
 
 #include "backend/cpu/openblas.h"
-#include "backend/cuda/cuda_info.h"
 #include "core/error.h"
 #include "demos/demos.h"
 #include "model/model.h"
 #include "model/progbar.h"
-#include "model/weights_io.h"
+#include "model/versions.h"
 
 #ifdef CORNU_WITH_QT
 #include <QtGlobal>
@@ -336,32 +335,22 @@ int command_export(const Options&) { no_projects(); }
 int command_write_demos(const std::string&, bool) { no_projects(); }
 #endif
 
-std::string mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
-
 int command_info() {
-  std::printf("Cornu %s\n", CORNU_VERSION);
-  auto blas = openblas::info();
-  std::printf("OpenBLAS: core %s (chosen by %s), %d threads\n  %s\n", blas.core.c_str(), blas.chosen_by.c_str(),
-              blas.threads, blas.config.c_str());
-  std::printf("HDF5: %s\n", hdf5_version().c_str());
+  LibraryVersions v = library_versions();
+  std::printf("Cornu %s\n", v.cornu.c_str());
+  std::printf("OpenBLAS: %s\n", v.openblas.c_str());
+  if (v.openblas_loaded) std::printf("  %s\n", v.openblas_config.c_str());
+  std::printf("HDF5: %s\n", v.hdf5.c_str());
 #ifdef CORNU_WITH_QT
   std::printf("Qt: %s\n", qVersion());
 #else
   std::printf("Qt: not part of this build\n");
 #endif
-  auto cuda = cuda::runtime_info();
-  if (!cuda.compiled) {
-    std::printf("CUDA: %s\n", cuda.problem.c_str());
-    return 0;
-  }
-  auto version = [](int v) { return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10); };
-  std::printf("CUDA: runtime %s, driver %s\n", version(cuda.runtime_version).c_str(),
-              cuda.driver_version ? version(cuda.driver_version).c_str() : "none");
-  std::printf("cuDNN: %d.%d.%d\n", cuda.cudnn_version / 10000, (cuda.cudnn_version % 10000) / 100, cuda.cudnn_version % 100);
-  if (cuda.devices.empty()) std::printf("GPUs: none (%s)\n", cuda.problem.c_str());
-  for (const auto& d : cuda.devices)
-    std::printf("GPU %d: %s, %s (%s free), compute capability %d.%d\n", d.index, d.name.c_str(),
-                mebibytes(d.total_memory).c_str(), mebibytes(d.free_memory).c_str(), d.compute_major, d.compute_minor);
+  std::printf("CUDA: %s\n", v.cuda.c_str());
+  if (!v.cuda_compiled) return 0;
+  std::printf("cuDNN: %s\n", v.cudnn.c_str());
+  if (v.gpus.empty()) std::printf("GPUs: none (%s)\n", v.no_gpu_reason.c_str());
+  for (const auto& gpu : v.gpus) std::printf("%s\n", gpu.c_str());
   return 0;
 }
 

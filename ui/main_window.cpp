@@ -36,6 +36,7 @@
 
 #include "core/error.h"
 #include "demos/demos.h"
+#include "model/versions.h"
 #include "nodes/catalog.h"
 #include "nodes/compile.h"
 #include "nodes/diagram.h"
@@ -321,12 +322,29 @@ void MainWindow::build_menus_and_toolbar() {
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Cornu"), this, [this] {
-    QMessageBox::about(this, tr("About Cornu"),
-                       tr("<h3>Cornu %1</h3><p>Build and train neural networks visually, the Keras way.</p>"
-                          "<p>Drag layers from the palette, wire an output port (bottom of a card) to an input "
-                          "port (top), and watch the shapes flow.</p>")
-                           .arg(QApplication::applicationVersion()));
-  });
+    // The same versions as `cornu info` (engine/model/versions.h), so a bug report from either says the same.
+    LibraryVersions v = library_versions();
+    auto row = [](const QString& name, const std::string& value) {
+      return QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+          .arg(name, QString::fromStdString(value).toHtmlEscaped());
+    };
+    QString rows = row(tr("OpenBLAS"), v.openblas) + row(tr("HDF5"), v.hdf5) +
+                   row(tr("Qt"), std::string("runtime ") + qVersion() + ", built with " + QT_VERSION_STR) +
+                   row(tr("CUDA"), v.cuda);
+    if (v.cuda_compiled) {
+      rows += row(tr("cuDNN"), v.cudnn);
+      if (v.gpus.empty()) rows += row(tr("GPUs"), "none (" + v.no_gpu_reason + ")");
+      for (const std::string& gpu : v.gpus) rows += row(tr("GPU"), gpu);
+    }
+    QMessageBox box(QMessageBox::NoIcon, tr("About Cornu"),
+                    tr("<h3>Cornu %1</h3><p>Build and train neural networks visually, the Keras way.</p>"
+                       "<p>Drag layers from the palette, wire an output port (bottom of a card) to an input "
+                       "port (top), and watch the shapes flow.</p><table cellspacing=\"4\">%2</table>")
+                        .arg(QString::fromStdString(v.cornu), rows),
+                    QMessageBox::Ok, this);
+    box.setIconPixmap(app_icon().pixmap(QSize(64, 64), devicePixelRatioF()));  // in colour, not theme-tinted
+    box.exec();
+  })->setObjectName("about");
 
   QToolBar* bar = addToolBar(tr("Main"));
   bar->setObjectName("main-toolbar");

@@ -67,7 +67,7 @@ QString pretty_name(const QString& path) { return QFileInfo(path).fileName(); }
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), checks_(doc_), autosaver_(doc_) {
   setObjectName("MainWindow");
-  setWindowIcon(action_icon("cornu"));
+  setWindowIcon(app_icon());
   setDockNestingEnabled(true);
 
   scene_ = new CanvasScene(doc_, checks_, selection_, this);

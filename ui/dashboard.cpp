@@ -416,7 +416,8 @@ void Dashboard::on_finished(const RunResult& result) {
   doc_.append_history(nodes::run_record(used, result.history, result.test, result.started, result.finished, result.stopped));
   trained_ = session_->model();
   trained_graph_ = session_->project().graph;
-  QString text = tr("Run %1 after %2 epochs").arg(QString::fromStdString(result.stopped)).arg(result.history.epoch.size());
+  const size_t epochs = result.history.epoch.size();
+  QString text = tr("Run %1 after %2 %3").arg(QString::fromStdString(result.stopped)).arg(epochs).arg(epochs == 1 ? tr("epoch") : tr("epochs"));
   for (const auto& [name, value] : result.test) text += QString(" · test %1 %2").arg(QString::fromStdString(name)).arg(value, 0, 'g', 4);
   status_->setText(text);
   const auto predictions = result.predictions;

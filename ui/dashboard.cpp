@@ -120,6 +120,10 @@ Dashboard::Dashboard(nodes::Document& doc, QWidget* parent) : QWidget(parent), d
     c->view->setMinimumHeight(220);
     charts->addWidget(c->view, 1);
   }
+  boundary_ = new BoundaryView;
+  boundary_->setObjectName("decision-boundary");
+  boundary_->hide();  // shown for 2-D data
+  charts->addWidget(boundary_, 1);
   layout->addLayout(charts, 1);
   connect(train_, &QPushButton::clicked, this, &Dashboard::train);
   connect(pause_, &QPushButton::clicked, this, &Dashboard::toggle_pause);
@@ -319,13 +323,24 @@ void Dashboard::train() {
   progress_->setRange(0, 1000);
   progress_->setValue(0);
   last_position_ = 0;
+  last_plotted_ = -1;
+  batches_received_ = 0;
   started_ms_ = QDateTime::currentMSecsSinceEpoch();
   for (Chart* c : {&loss_, &metric_}) c->x->setRange(0, std::max(1, epochs_));
   connect(session_.get(), &TrainingSession::status, status_, &QLabel::setText);
   connect(session_.get(), &TrainingSession::batches, this, &Dashboard::on_batches);
-  connect(session_.get(), &TrainingSession::epoch_end, this, &Dashboard::on_epoch_end);
+  connect(session_.get(), &TrainingSession::epochs_ended, this, [this](const std::vector<std::pair<int, Logs>>& epochs) {
+    for (const auto& [epoch, logs] : epochs) on_epoch_end(epoch, logs);
+  });
   connect(session_.get(), &TrainingSession::finished, this, &Dashboard::on_finished);
   connect(session_.get(), &TrainingSession::failed, this, &Dashboard::on_failed);
+  boundary_->clear();
+  boundary_->hide();
+  connect(session_.get(), &TrainingSession::plane_points, this, [this](const PlanePoints& points) {
+    boundary_->set_points(points);
+    boundary_->show();
+  });
+  connect(session_.get(), &TrainingSession::boundary, boundary_, &BoundaryView::set_grid);
   session_->start();
   update_buttons();
   emit training_changed(true);
@@ -346,6 +361,7 @@ void Dashboard::stop() {
 
 void Dashboard::on_batches(const std::vector<BatchPoint>& points) {
   if (points.empty()) return;
+  batches_received_ += static_cast<int64_t>(points.size());
   const double keep = smoothing_->value() / 100.0;
   QList<QPointF> loss_points, metric_points;
   for (const BatchPoint& p : points) {
@@ -361,10 +377,14 @@ void Dashboard::on_batches(const std::vector<BatchPoint>& points) {
     auto loss = p.logs.find("loss");
     if (loss == p.logs.end() || !std::isfinite(loss->second)) continue;
     smoothed_loss_ = first_point_ ? loss->second : keep * smoothed_loss_ + (1 - keep) * loss->second;
-    loss_points.append({p.position, smoothed_loss_});
+    // At most about 2,000 points a curve over the run (the smoothing still sees every batch): long runs of
+    // short epochs would otherwise make every redraw slower.
+    const bool plot = first_point_ || p.position - last_plotted_ >= std::max(1, epochs_) / 2000.0;
+    if (plot) last_plotted_ = p.position;
+    if (plot) loss_points.append({p.position, smoothed_loss_});
     if (auto m = p.logs.find(metric_name_); !metric_name_.empty() && m != p.logs.end()) {
       smoothed_metric_ = first_point_ ? m->second : keep * smoothed_metric_ + (1 - keep) * m->second;
-      metric_points.append({p.position, smoothed_metric_});
+      if (plot) metric_points.append({p.position, smoothed_metric_});
     }
     first_point_ = false;
   }

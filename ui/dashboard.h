@@ -51,6 +51,8 @@ class Dashboard : public QWidget {
   bool export_charts(const QString& path);
   bool export_history(const QString& path);  // every run of the project, one row per epoch (CSV)  // how many points a series holds ("loss (batch)", "val_loss"...)
   QString progress_text() const;
+  int64_t batches_received() const { return batches_received_; }  // this run's batches (the charts thin them)
+  BoundaryView* boundary() const { return boundary_; }
 
  public slots:
   void train();
@@ -80,6 +82,7 @@ class Dashboard : public QWidget {
   nodes::Graph trained_graph_;
   QPushButton *train_, *pause_, *step_, *stop_;
   QProgressBar* progress_;
+  BoundaryView* boundary_;
   QLabel* status_;
   QSlider* smoothing_;
   QCheckBox* log_scale_;
@@ -101,6 +104,8 @@ class Dashboard : public QWidget {
   int epochs_ = 0;
   qint64 started_ms_ = 0;
   double last_position_ = 0;
+  double last_plotted_ = -1;
+  int64_t batches_received_ = 0;  // where the last batch point went (points are thinned on long runs)
 };
 
 }  // namespace cornu::ui

@@ -14,7 +14,10 @@ namespace cornu::ui {
 // The engine's callback inside the worker: waits while paused, and hands batches to the UI in bundles.
 class TrainingSession::Reporter : public Callback {
  public:
-  explicit Reporter(TrainingSession& session) : session_(session) { clock_.start(); }
+  explicit Reporter(TrainingSession& session) : session_(session) {
+    clock_.start();
+    boundary_clock_.start();
+  }
 
   void on_epoch_begin(int epoch, const Logs&) override { epoch_ = epoch + 1; }
 
@@ -37,17 +40,24 @@ class TrainingSession::Reporter : public Callback {
     samples_ += batch_size_;
     if (session_.stop_) model_->stop_training();
     if (clock_.elapsed() >= 50 || session_.paused_) flush();  // at most 20 bundles a second
+    if (session_.boundary_model_ && (boundary_clock_.elapsed() >= 250 || session_.paused_)) {
+      session_.emit_boundary(epoch_);
+      boundary_clock_.restart();
+    }
   }
 
   void on_epoch_end(int epoch, Logs& logs) override {
-    flush();
-    emit session_.epoch_end(epoch + 1, logs);
+    epochs_.emplace_back(epoch + 1, logs);
+    if (clock_.elapsed() >= 50) flush();
   }
 
+  void on_train_end(const Logs&) override { flush(); }
+
   void flush() {
-    if (pending_.empty()) return;
-    emit session_.batches(std::move(pending_));
+    if (!pending_.empty()) emit session_.batches(std::move(pending_));
+    if (!epochs_.empty()) emit session_.epochs_ended(std::move(epochs_));
     pending_.clear();
+    epochs_.clear();
     clock_.restart();
   }
 
@@ -57,7 +67,8 @@ class TrainingSession::Reporter : public Callback {
  private:
   TrainingSession& session_;
   std::vector<BatchPoint> pending_;
-  QElapsedTimer clock_;
+  std::vector<std::pair<int, Logs>> epochs_;
+  QElapsedTimer clock_, boundary_clock_;
   int epoch_ = 1;
 };
 
@@ -97,6 +108,42 @@ TrainingSession::TrainingSession(const nodes::ProjectData& project, QObject* par
   if (project_.settings.dataset.is_null())
     throw ValueError("Choose a dataset first (Inspector, with nothing selected: Data), then press Train.");
   model_ = nodes::build_model(project_);
+  // 2-D data: a twin of the model to draw the decision boundary with (built here: building is not thread-safe).
+  try {
+    const data::DatasetInfo info = data::dataset_info(project_.settings.dataset);
+    if (info.sample_shape == Shape{2} && info.labels == data::LabelKind::Classes)
+      boundary_model_ = nodes::build_model(project_, /*compile=*/false);
+  } catch (const std::exception&) {
+    boundary_model_.reset();  // no map, training goes on
+  }
+}
+
+void TrainingSession::emit_boundary(int epoch) {
+  constexpr int kSize = 72;
+  boundary_model_->set_weights(model_->get_weights());
+  std::vector<float> xy(static_cast<size_t>(kSize * kSize * 2));
+  for (int row = 0; row < kSize; ++row)
+    for (int col = 0; col < kSize; ++col) {
+      const size_t at = static_cast<size_t>(row * kSize + col) * 2;
+      xy[at] = static_cast<float>(plane_.x0 + (col + 0.5) / kSize * (plane_.x1 - plane_.x0));
+      xy[at + 1] = static_cast<float>(plane_.y1 - (row + 0.5) / kSize * (plane_.y1 - plane_.y0));
+    }
+  const Tensor out = boundary_model_->predict(Tensor::from_vector(Shape{kSize * kSize, 2}, xy), 1024);
+  const int k = out.shape().rank() == 2 ? static_cast<int>(out.shape()[1]) : 1;
+  const std::vector<float> p = out.to_vector();
+  BoundaryGrid grid{plane_.x0, plane_.x1, plane_.y0, plane_.y1, kSize, {}, {}, epoch};
+  for (int i = 0; i < kSize * kSize; ++i) {
+    const float* row = p.data() + static_cast<size_t>(i) * static_cast<size_t>(k);
+    if (k == 1) {
+      grid.winner.push_back(row[0] > 0.5f ? 1 : 0);
+      grid.confidence.push_back(std::max(row[0], 1 - row[0]));
+    } else {
+      const float* best = std::max_element(row, row + k);
+      grid.winner.push_back(static_cast<int>(best - row));
+      grid.confidence.push_back(*best);
+    }
+  }
+  emit boundary(grid);
 }
 
 TrainingSession::~TrainingSession() {
@@ -150,6 +197,26 @@ void TrainingSession::run() {
       emit finished(result);
       return;
     }
+    if (boundary_model_) {  // the plane around the data, and the points to draw on it
+      const std::vector<float> x = data.train.x.to_vector();
+      const std::vector<int32_t> y = data.train.y.to_int_vector();
+      plane_ = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+      for (size_t i = 0; i + 1 < x.size(); i += 2) {
+        plane_.x0 = std::min<double>(plane_.x0, x[i]), plane_.x1 = std::max<double>(plane_.x1, x[i]);
+        plane_.y0 = std::min<double>(plane_.y0, x[i + 1]), plane_.y1 = std::max<double>(plane_.y1, x[i + 1]);
+      }
+      const double mx = (plane_.x1 - plane_.x0) * 0.1 + 1e-3, my = (plane_.y1 - plane_.y0) * 0.1 + 1e-3;
+      plane_ = {plane_.x0 - mx, plane_.x1 + mx, plane_.y0 - my, plane_.y1 + my};
+      PlanePoints points;
+      const size_t step = std::max<size_t>(1, y.size() / 1000);  // at most about 1,000 points drawn
+      for (size_t i = 0; i < y.size(); i += step) {
+        points.xy.push_back(x[2 * i]);
+        points.xy.push_back(x[2 * i + 1]);
+        points.label.push_back(y[i]);
+      }
+      emit plane_points(points);
+      emit_boundary(0);
+    }
     FitOptions fit = nodes::fit_options(project_.settings);
     fit.verbose = 0;
     auto reporter = std::make_shared<Reporter>(*this);
@@ -164,6 +231,7 @@ void TrainingSession::run() {
     result.history = model_->fit(data.train.x, data.train.y, fit);
     result.samples_per_second = static_cast<double>(reporter->samples_) / std::max(1e-9, clock.nsecsElapsed() / 1e9);
     const int done = static_cast<int>(result.history.epoch.size());
+    if (boundary_model_) emit_boundary(done);  // the final map
     result.stopped = stop_ ? "stopped by the user" : done < fit.epochs ? "stopped early" : "completed";
     if (!stop_ || done > 0) {
       emit status(tr("Evaluating on the test set…"));

@@ -14,6 +14,7 @@
 
 #include "model/model.h"
 #include "nodes/graph.h"
+#include "ui/boundary_view.h"
 #include "ui/evaluation.h"
 
 namespace cornu::ui {
@@ -56,8 +57,13 @@ class TrainingSession : public QObject {
  signals:
   void status(QString text);                       // "Loading fashion-mnist…"
   void batches(std::vector<cornu::ui::BatchPoint> points);  // since the last signal
-  void epoch_end(int epoch, cornu::Logs logs);     // with val_ entries when there is validation
+  // Epochs ended since the last signal (bundled with the batches: short epochs would flood the UI thread),
+  // each with its logs, val_ entries included when there is validation.
+  void epochs_ended(std::vector<std::pair<int, cornu::Logs>> epochs);
   void finished(cornu::ui::RunResult result);
+  // For 2-D data only: the training points once, then the decision boundary about four times a second.
+  void plane_points(cornu::ui::PlanePoints points);
+  void boundary(cornu::ui::BoundaryGrid grid);
   void failed(QString message);
 
  private:
@@ -66,6 +72,10 @@ class TrainingSession : public QObject {
 
   nodes::ProjectData project_;
   ModelPtr model_;
+  ModelPtr boundary_model_;  // a twin for drawing the decision boundary (2-D data), fed the weights as they train
+  struct Plane { double x0, x1, y0, y1; };
+  Plane plane_{};
+  void emit_boundary(int epoch);
   QThread* worker_ = nullptr;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -102,6 +102,11 @@ class TestTraining : public QObject {
     QVERIFY(finite_weights(*w.dashboard->trained_model()));
     QVERIFY(w.window.isWindowModified());  // a run is unsaved work
 
+    // 2-D data: the decision boundary is drawn, the last map from the end of the run.
+    QVERIFY(w.dashboard->boundary()->isVisible());
+    QVERIFY(w.dashboard->boundary()->has_map());
+    QCOMPARE(w.dashboard->boundary()->epoch(), 3);
+
     // The evaluation: a 2x2 confusion matrix over the 400 test points; a cell lists exactly its samples.
     ui::EvaluationPanel* eval = w.window.evaluation();
     QCOMPARE(eval->matrix()->rowCount(), 2);
@@ -158,22 +163,22 @@ class TestTraining : public QObject {
   void pause_step_resume_and_stop_mid_epoch() {
     Window w(500);
     QTest::mouseClick(w.dashboard->train_button(), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard->points("loss (batch)") > 5, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard->batches_received() > 5, 60000);
     QTest::mouseClick(w.dashboard->pause_button(), Qt::LeftButton);
     QVERIFY(w.dashboard->session()->paused());
     QCOMPARE(w.dashboard->pause_button()->text(), QString("Resume"));
     QVERIFY(w.dashboard->step_button()->isEnabled());
     QTest::qWait(300);  // the batch under way when Pause was pressed arrives
-    const int paused_at = w.dashboard->points("loss (batch)");
+    const int64_t paused_at = w.dashboard->batches_received();
     QTest::qWait(300);
-    QCOMPARE(w.dashboard->points("loss (batch)"), paused_at);  // nothing moves while paused
+    QCOMPARE(w.dashboard->batches_received(), paused_at);  // nothing moves while paused
     QTest::mouseClick(w.dashboard->step_button(), Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(w.dashboard->points("loss (batch)"), paused_at + 1, 10000);  // exactly one batch
+    QTRY_COMPARE_WITH_TIMEOUT(w.dashboard->batches_received(), paused_at + 1, 10000);  // exactly one batch
     QTest::qWait(200);
-    QCOMPARE(w.dashboard->points("loss (batch)"), paused_at + 1);
+    QCOMPARE(w.dashboard->batches_received(), paused_at + 1);
     QTest::mouseClick(w.dashboard->pause_button(), Qt::LeftButton);  // resume
     QVERIFY(!w.dashboard->session()->paused());
-    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard->points("loss (batch)") > paused_at + 3, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard->batches_received() > paused_at + 3, 60000);
     QTest::mouseClick(w.dashboard->stop_button(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!w.dashboard->training(), 60000);
     const Config& run = w.doc.data().history.back();

@@ -116,7 +116,7 @@ Dashboard::Dashboard(nodes::Document& doc, QWidget* parent) : QWidget(parent), d
     c->chart->legend()->setAlignment(Qt::AlignBottom);
     c->chart->setMargins(QMargins(4, 4, 4, 4));
     c->view = new QChartView(c->chart);
-    c->view->setRenderHint(QPainter::Antialiasing);
+    c->view->setRenderHint(QPainter::Antialiasing, false);  // thousands of segments redrawn ten times a second
     c->view->setMinimumHeight(220);
     charts->addWidget(c->view, 1);
   }
@@ -391,7 +391,9 @@ void Dashboard::on_batches(const std::vector<BatchPoint>& points) {
   auto extend = [](Chart& c, const QList<QPointF>& pts) {
     for (const QPointF& q : pts) c.y_min = std::min(c.y_min, q.y()), c.y_max = std::max(c.y_max, q.y());
     c.batch->append(pts);
-    if (std::isfinite(c.y_min) && !c.log_y) c.y->setRange(std::min(0.0, c.y_min), std::max(c.y_max * 1.05, 1e-6));
+    // The axis grows in steps (a relayout of the chart costs more than drawing the new points).
+    if (std::isfinite(c.y_min) && !c.log_y && (c.y_max > c.y->max() || std::min(0.0, c.y_min) < c.y->min()))
+      c.y->setRange(std::min(0.0, c.y_min), std::max(c.y_max * 1.25, 1e-6));
     if (std::isfinite(c.y_min) && c.log_y) c.log_y->setRange(std::max(1e-6, c.y_min * 0.9), std::max(1e-5, c.y_max * 1.1));
   };
   extend(loss_, loss_points);

@@ -39,7 +39,7 @@ class TrainingSession::Reporter : public Callback {
     pending_.push_back(std::move(p));
     samples_ += batch_size_;
     if (session_.stop_) model_->stop_training();
-    if (clock_.elapsed() >= 50 || session_.paused_) flush();  // at most 20 bundles a second
+    if (clock_.elapsed() >= 100 || session_.paused_) flush();  // ten bundles a second: enough to look live
     if (session_.boundary_model_ && (boundary_clock_.elapsed() >= 250 || session_.paused_)) {
       session_.emit_boundary(epoch_);
       boundary_clock_.restart();
@@ -48,7 +48,7 @@ class TrainingSession::Reporter : public Callback {
 
   void on_epoch_end(int epoch, Logs& logs) override {
     epochs_.emplace_back(epoch + 1, logs);
-    if (clock_.elapsed() >= 50) flush();
+    if (clock_.elapsed() >= 100) flush();
   }
 
   void on_train_end(const Logs&) override { flush(); }

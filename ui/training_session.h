@@ -1,6 +1,6 @@
 // One training run in a worker thread: the UI thread builds the model (the engine's seed and layer names
 // are process-wide, so they stay on one thread), the worker loads the data, runs fit() and evaluates. The
-// engine's callbacks become queued signals carrying small copies, batches batched up to 20 a second so the
+// engine's callbacks become queued signals carrying small copies, batches bundled ten times a second so the
 // charts keep up without slowing training. Pause and Stop are flags checked between batches; a stop ends
 // the run after the current batch with a consistent model and its history.
 #pragma once

@@ -1,5 +1,5 @@
 // What the editor's live training costs: samples per second of fit() alone against the same run through a
-// TrainingSession feeding the Training panel's charts (queued signals, up to 20 bundles a second, drawn on the
+// TrainingSession feeding the Training panel's charts (queued signals, ten bundles a second, drawn on the
 // UI thread), on the same machine in the same process. The goal is under 5 % slower. Uses the Fashion-MNIST
 // demo when Debian's dataset-fashion-mnist is installed, else the spiral demo.
 #include <QApplication>

@@ -322,7 +322,6 @@ void Dashboard::train() {
   epochs_ = static_cast<int>(doc_.settings().epochs);
   progress_->setRange(0, 1000);
   progress_->setValue(0);
-  last_position_ = 0;
   last_plotted_ = -1;
   batches_received_ = 0;
   started_ms_ = QDateTime::currentMSecsSinceEpoch();
@@ -400,7 +399,6 @@ void Dashboard::on_batches(const std::vector<BatchPoint>& points) {
   extend(metric_, metric_points);
 
   const BatchPoint& last = points.back();
-  last_position_ = last.position;
   progress_->setValue(static_cast<int>(1000 * last.position / std::max(1, epochs_)));
   const double elapsed = (QDateTime::currentMSecsSinceEpoch() - started_ms_) / 1000.0;
   const double eta = elapsed / std::max(1e-9, last.position) * (epochs_ - last.position);

@@ -39,7 +39,6 @@ class Dashboard : public QWidget {
   const ModelPtr& trained_model() const { return trained_; }
   // The graph the trained model was built from: its weights fit only that graph.
   const nodes::Graph& trained_graph() const { return trained_graph_; }
-  void forget_trained_model() { trained_.reset(); }
 
   // For tests and the window's actions.
   QPushButton* train_button() const { return train_; }
@@ -103,7 +102,6 @@ class Dashboard : public QWidget {
   bool first_point_ = true;
   int epochs_ = 0;
   qint64 started_ms_ = 0;
-  double last_position_ = 0;
   double last_plotted_ = -1;
   int64_t batches_received_ = 0;  // where the last batch point went (points are thinned on long runs)
 };

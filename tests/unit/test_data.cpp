@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "error_message.h"
 #include "data/csv.h"
 #include "data/fashion_mnist.h"
 #include "data/file_bytes.h"
@@ -17,6 +18,7 @@
 #include "data/transforms.h"
 
 using namespace cornu;
+using test::io_error;
 using namespace cornu::data;
 
 namespace {
@@ -95,17 +97,6 @@ std::string stored_zip(const std::vector<std::pair<std::string, std::string>>& m
   put_le(end, 0, 2), put_le(end, 0, 2), put_le(end, members.size(), 2), put_le(end, members.size(), 2);
   put_le(end, central.size(), 4), put_le(end, local.size(), 4), put_le(end, 0, 2);
   return local + central + end;
-}
-
-// The message of the IoError that `f` throws, or "" when it throws none.
-template <class F>
-QString io_error(F&& f) {
-  try {
-    f();
-  } catch (const IoError& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
 }
 
 }  // namespace

@@ -7,10 +7,12 @@
 #include <set>
 
 #include "core/error.h"
+#include "error_message.h"
 #include "data/builtin_datasets.h"
 #include "data/synthetic.h"
 
 using namespace cornu;
+using test::value_error;
 using namespace cornu::data;
 
 namespace {
@@ -22,17 +24,6 @@ std::vector<int64_t> class_counts(const Tensor& labels, int classes) {
     ++counts[static_cast<size_t>(y)];
   }
   return counts;
-}
-
-// The message of the ValueError that `f` throws, or "" when it throws none.
-template <class F>
-QString value_error(F&& f) {
-  try {
-    f();
-  } catch (const ValueError& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
 }
 
 // Rows come shuffled: the first ten hold more than one class.

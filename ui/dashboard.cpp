@@ -173,6 +173,7 @@ void Dashboard::reset_charts() {
       connect(s, &QLineSeries::hovered, this, &Dashboard::hovered);
     }
     c->y_min = INFINITY, c->y_max = -INFINITY;
+    c->batch_points.clear();
   }
   loss_.chart->setTitle(tr("Loss"));
   metric_.chart->setTitle(tr("Metric"));
@@ -389,7 +390,9 @@ void Dashboard::on_batches(const std::vector<BatchPoint>& points) {
   }
   auto extend = [](Chart& c, const QList<QPointF>& pts) {
     for (const QPointF& q : pts) c.y_min = std::min(c.y_min, q.y()), c.y_max = std::max(c.y_max, q.y());
-    c.batch->append(pts);
+    if (pts.isEmpty()) return;
+    c.batch_points.append(pts);
+    c.batch->replace(c.batch_points);
     // The axis grows in steps (a relayout of the chart costs more than drawing the new points).
     if (std::isfinite(c.y_min) && !c.log_y && (c.y_max > c.y->max() || std::min(0.0, c.y_min) < c.y->min()))
       c.y->setRange(std::min(0.0, c.y_min), std::max(c.y_max * 1.25, 1e-6));

@@ -91,6 +91,9 @@ class Dashboard : public QWidget {
     QChart* chart = nullptr;
     QChartView* view = nullptr;
     QLineSeries *batch = nullptr, *epoch = nullptr, *val = nullptr;
+    // The batch curve's points, handed to the series whole: QXYSeries::append(list) relayouts the line once
+    // per point, which made each bundle cost O(points²) on the UI thread; replace() relayouts it once.
+    QList<QPointF> batch_points;
     QValueAxis* x = nullptr;
     QValueAxis* y = nullptr;
     QLogValueAxis* log_y = nullptr;

@@ -5,10 +5,13 @@
 #include <QImage>
 #include <QLabel>
 #include <QListWidget>
+#include <QStackedWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <numeric>
+
+#include "ui/regression_view.h"
 
 namespace cornu::ui {
 
@@ -75,11 +78,25 @@ QImage sample_image(const Tensor& x, const std::vector<float>& values, int index
 }  // namespace
 
 EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
-  auto* layout = new QHBoxLayout(this);
-  auto* left = new QVBoxLayout;
-  summary_ = new QLabel(tr("Train a classifier: its confusion matrix on the test set appears here."));
+  auto* outer = new QVBoxLayout(this);
+  summary_ = new QLabel(tr("Train a model: how it does on the test set appears here."));
   summary_->setWordWrap(true);
-  left->addWidget(summary_);
+  outer->addWidget(summary_);
+  metrics_ = new QTableWidget(1, 0);
+  metrics_->setObjectName("test-metrics");
+  metrics_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  metrics_->verticalHeader()->hide();
+  metrics_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  metrics_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  metrics_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  outer->addWidget(metrics_);
+  pages_ = new QStackedWidget;
+  outer->addWidget(pages_, 1);
+
+  auto* classifier_page = new QWidget;
+  auto* layout = new QHBoxLayout(classifier_page);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* left = new QVBoxLayout;
   matrix_ = new QTableWidget;
   matrix_->setObjectName("confusion-matrix");
   matrix_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -107,12 +124,84 @@ EvaluationPanel::EvaluationPanel(QWidget* parent) : QWidget(parent) {
   gallery_->setWordWrap(true);
   right->addWidget(gallery_, 1);
   layout->addLayout(right, 2);
+  pages_->addWidget(classifier_page);
   connect(matrix_, &QTableWidget::cellClicked, this, &EvaluationPanel::select_cell);
+
+  auto* regression_page = new QWidget;
+  auto* r_layout = new QHBoxLayout(regression_page);
+  r_layout->setContentsMargins(0, 0, 0, 0);
+  regression_plot_ = new RegressionPlot;
+  r_layout->addWidget(regression_plot_, 3);
+  auto* r_right = new QVBoxLayout;
+  regression_stats_ = new QLabel;
+  regression_stats_->setObjectName("regression-stats");
+  regression_stats_->setWordWrap(true);
+  r_right->addWidget(regression_stats_);
+  largest_errors_ = new QListWidget;
+  largest_errors_->setObjectName("largest-errors");
+  r_right->addWidget(largest_errors_, 1);
+  r_layout->addLayout(r_right, 2);
+  pages_->addWidget(regression_page);
+}
+
+bool EvaluationPanel::showing_regression() const { return pages_->currentIndex() == 1; }
+
+void EvaluationPanel::show_metrics(const Predictions& p) {
+  metrics_->setColumnCount(static_cast<int>(p.test.size()));
+  QStringList names;
+  int col = 0;
+  for (const auto& [name, value] : p.test) {
+    names << QString::fromStdString(name);
+    metrics_->setItem(0, col++, new QTableWidgetItem(QString::number(value, 'g', 5)));
+  }
+  metrics_->setHorizontalHeaderLabels(names);
+  metrics_->resizeRowsToContents();
+  metrics_->setFixedHeight(metrics_->horizontalHeader()->sizeHint().height() + metrics_->rowHeight(0) +
+                           2 * metrics_->frameWidth());
+  metrics_->setVisible(!p.test.empty());
+}
+
+void EvaluationPanel::show_regression(const Predictions& p) {
+  pages_->setCurrentIndex(1);
+  const RegressionStats s = regression_stats(p.true_values, p.predicted_values);
+  regression_plot_->set_values(p.true_values, p.predicted_values);
+  summary_->setText(tr("Test set: %1 values predicted. Each point is one value: a perfect model puts them all on "
+                       "the dashed diagonal.").arg(s.count));
+  regression_stats_->setText(tr("<b>R²</b> %1 (1 is perfect, 0 is no better than the mean)<br><b>MAE</b> %2 · "
+                                "<b>RMSE</b> %3")
+                                 .arg(s.r2, 0, 'f', 4)
+                                 .arg(s.mae, 0, 'g', 4)
+                                 .arg(s.rmse, 0, 'g', 4));
+  // The values the model got most wrong, with their sample: where to look first.
+  const size_t n = std::min(p.true_values.size(), p.predicted_values.size());
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  auto error = [&](size_t i) { return std::abs(double(p.predicted_values[i]) - p.true_values[i]); };
+  const size_t shown = std::min<size_t>(n, 50);
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(),
+                    [&](size_t a, size_t b) { return error(a) > error(b); });
+  const size_t targets = p.x.rows() > 0 ? std::max<size_t>(1, n / static_cast<size_t>(p.x.rows())) : 1;
+  largest_errors_->clear();
+  for (size_t k = 0; k < shown; ++k) {
+    const size_t i = order[k];
+    largest_errors_->addItem(tr("sample %1: true %2, predicted %3 (off by %4)")
+                                 .arg(i / targets)
+                                 .arg(p.true_values[i], 0, 'g', 4)
+                                 .arg(p.predicted_values[i], 0, 'g', 4)
+                                 .arg(error(i), 0, 'g', 3));
+  }
 }
 
 void EvaluationPanel::show_predictions(std::shared_ptr<const Predictions> predictions) {
   predictions_ = std::move(predictions);
   const Predictions& p = *predictions_;
+  show_metrics(p);
+  if (p.regression()) return show_regression(p);
+  show_classifier(p);
+}
+
+void EvaluationPanel::show_classifier(const Predictions& p) {
+  pages_->setCurrentIndex(0);
   confusion_ = confusion_matrix(p.truth, p.predicted, p.classes);
   const int k = p.classes;
   matrix_->setRowCount(k);

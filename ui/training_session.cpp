@@ -74,16 +74,50 @@ class TrainingSession::Reporter : public Callback {
 
 namespace {
 
-// For a classifier (class-index labels): the test set with each prediction and its confidence; else null.
-std::shared_ptr<const Predictions> predict_classes(Model& model, const data::TrainTest& data, int batch_size) {
-  if (data.test.y.dtype() != DType::Int32 || data.test.y.shape().rank() != 1 || data.test.x.rows() == 0) return nullptr;
+// A regression model's test set (float targets of the model's output shape): every true and predicted value.
+std::shared_ptr<const Predictions> predict_values(Model& model, const data::TrainTest& data, int batch_size, const Logs& test) {
+  const Tensor predicted = model.predict(data.test.x, batch_size);
+  if (predicted.size() != data.test.y.size()) return nullptr;  // a shape the evaluation view cannot pair up
+  auto out = std::make_shared<Predictions>();
+  out->x = data.test.x;
+  out->test = test;
+  out->true_values = data.test.y.to_vector();
+  out->predicted_values = predicted.to_vector();
+  return out;
+}
+
+// The test set with what the model said: for a classifier (class-index labels) each prediction and its
+// confidence, for a regression model (float targets) each value; null for other label kinds.
+std::shared_ptr<const Predictions> predict_test_set(Model& model, const data::TrainTest& data, int batch_size, const Logs& test) {
+  if (data.test.x.rows() == 0 || !data.test.y.defined()) return nullptr;
+  // Float targets under a regression loss (one-hot targets under a crossentropy are a classifier's).
+  const bool regression_loss = !model.losses().empty() && model.losses()[0] &&
+                               model.losses()[0]->name.find("crossentropy") == std::string::npos &&
+                               model.losses()[0]->kind != LossKind::Hinge;
+  if (data.test.y.dtype() == DType::Float32 && regression_loss) return predict_values(model, data, batch_size, test);
+  // The true classes: int32 indices (N,), or one-hot rows (N, k) read back as their largest entry.
+  std::vector<int> truth;
+  const Shape& y_shape = data.test.y.shape();
+  if (data.test.y.dtype() == DType::Int32 && y_shape.rank() == 1) {
+    for (int32_t label : data.test.y.to_int_vector()) truth.push_back(label);
+  } else if (data.test.y.dtype() == DType::Float32 && y_shape.rank() == 2 && y_shape[1] > 1) {
+    const std::vector<float> rows = data.test.y.to_vector();
+    const size_t k = static_cast<size_t>(y_shape[1]);
+    for (size_t i = 0; i + k <= rows.size(); i += k)
+      truth.push_back(static_cast<int>(std::max_element(rows.begin() + static_cast<std::ptrdiff_t>(i),
+                                                        rows.begin() + static_cast<std::ptrdiff_t>(i + k)) -
+                                       (rows.begin() + static_cast<std::ptrdiff_t>(i))));
+  } else {
+    return nullptr;
+  }
   const Tensor probabilities = model.predict(data.test.x, batch_size);
   if (probabilities.shape().rank() != 2) return nullptr;
   const int k = static_cast<int>(probabilities.shape()[1]);
   const std::vector<float> p = probabilities.to_vector();
   auto out = std::make_shared<Predictions>();
   out->x = data.test.x;
-  for (int32_t label : data.test.y.to_int_vector()) out->truth.push_back(label);
+  out->test = test;
+  out->truth = std::move(truth);
   out->class_names = data.class_names;
   out->classes = std::max(k, 2);
   for (int64_t i = 0; i < data.test.x.rows(); ++i) {
@@ -239,7 +273,7 @@ void TrainingSession::run() {
       eval.batch_size = std::max(fit.batch_size, 256);
       eval.verbose = 0;
       result.test = model_->evaluate(data.test.x, data.test.y, eval);
-      result.predictions = predict_classes(*model_, data, eval.batch_size);
+      result.predictions = predict_test_set(*model_, data, eval.batch_size, result.test);
     }
     result.finished = nodes::utc_now();
     emit finished(result);

@@ -63,6 +63,18 @@ ArrayDataset make_spirals(int64_t samples, float noise, uint64_t seed) {
   return shuffled_dataset(points, labels, seed);
 }
 
+ArrayDataset make_sine(int64_t samples, float noise, float frequency, uint64_t seed) {
+  check_arguments("make_sine", samples, noise);
+  const uint64_t position_key = mix_key(seed, 7), noise_key = mix_key(seed, 8);
+  std::vector<float> x(static_cast<size_t>(samples)), y(static_cast<size_t>(samples));
+  for (int64_t i = 0; i < samples; ++i) {
+    const auto at = static_cast<size_t>(i);
+    x[at] = static_cast<float>(std::numbers::pi * (2.0 * random_uniform_at(position_key, static_cast<uint64_t>(i)) - 1.0));
+    y[at] = std::sin(frequency * x[at]) + noise * random_normal_at(noise_key, static_cast<uint64_t>(i));
+  }
+  return {Tensor::from_vector(Shape({samples, 1}), x), Tensor::from_vector(Shape({samples, 1}), y)};
+}
+
 ArrayDataset make_xor(int64_t samples, float noise, uint64_t seed) {
   check_arguments("make_xor", samples, noise);
   const uint64_t noise_key = mix_key(seed, 2);

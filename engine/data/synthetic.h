@@ -28,6 +28,10 @@ ArrayDataset make_moons(int64_t samples, float noise, uint64_t seed);
 // standard deviation `noise`. x float32 (N, 2), y int32 (N,) in {0, 1}.
 ArrayDataset make_circles(int64_t samples, float noise, float factor, uint64_t seed);
 
+// A noisy sine wave to fit, the smallest regression problem with a curve in it: x uniform in [-pi, pi] (N, 1),
+// targets y = sin(frequency * x) + Gaussian noise of standard deviation `noise`, float32 (N, 1).
+ArrayDataset make_sine(int64_t samples, float noise, float frequency, uint64_t seed);
+
 using Point2 = std::array<float, 2>;
 
 // `count` blob centres drawn uniformly from the box [-10, 10]^2 (scikit-learn's default center_box);

@@ -134,6 +134,32 @@ class TestGeneratedDatasets : public QObject {
     QVERIFY(value_error([] { make_blobs(10, {}, 1.0f, 1); }).contains("at least one centre"));
   }
 
+  void sine_follows_its_curve_and_its_noise() {
+    const data::ArrayDataset exact = data::make_sine(500, 0.0f, 2.0f, 3);
+    QCOMPARE(exact.x.shape(), Shape({500, 1}));
+    QCOMPARE(exact.y.shape(), Shape({500, 1}));
+    QCOMPARE(exact.y.dtype(), DType::Float32);
+    const std::vector<float> x = exact.x.to_vector(), y = exact.y.to_vector();
+    float lo = 10, hi = -10;
+    for (size_t i = 0; i < x.size(); ++i) {
+      QVERIFY(std::abs(y[i] - std::sin(2.0f * x[i])) < 1e-6f);
+      lo = std::min(lo, x[i]), hi = std::max(hi, x[i]);
+    }
+    QVERIFY(lo >= -3.1416f && lo < -3.0f && hi <= 3.1416f && hi > 3.0f);  // spread over [-pi, pi]
+    const data::ArrayDataset noisy = data::make_sine(20000, 0.1f, 2.0f, 3);
+    const std::vector<float> nx = noisy.x.to_vector(), ny = noisy.y.to_vector();
+    double sum = 0, squares = 0;
+    for (size_t i = 0; i < nx.size(); ++i) {
+      const double e = ny[i] - std::sin(2.0 * nx[i]);
+      sum += e, squares += e * e;
+    }
+    const double mean = sum / nx.size(), sd = std::sqrt(squares / nx.size() - mean * mean);
+    QVERIFY2(std::abs(mean) < 0.005 && std::abs(sd - 0.1) < 0.005, qPrintable(QString("%1 %2").arg(mean).arg(sd)));
+    QCOMPARE(data::make_sine(50, 0.1f, 1.0f, 9).y.to_vector(), data::make_sine(50, 0.1f, 1.0f, 9).y.to_vector());
+    QVERIFY(data::make_sine(50, 0.1f, 1.0f, 9).x.to_vector() != data::make_sine(50, 0.1f, 1.0f, 10).x.to_vector());
+    QVERIFY_THROWS_EXCEPTION(ValueError, data::make_sine(0, 0.1f, 1.0f, 1));
+  }
+
   void noise_is_the_standard_deviation_of_the_jitter() {
     // The shuffle depends on the seed alone, so rows of a noisy set and its noise-free twin pair up.
     std::vector<float> clean = make_moons(2000, 0.0f, 3).x.to_vector(), noisy = make_moons(2000, 0.2f, 3).x.to_vector();

@@ -24,14 +24,16 @@ QImage unit_image(const UnitMap& unit, int size) {
   for (float v : unit.values) largest = std::max(largest, std::abs(v));
   QImage image(size, size, QImage::Format_RGB32);
   const QColor negative = class_color(0), positive = class_color(1);
-  for (int row = 0; row < size; ++row)
+  for (int row = 0; row < size; ++row) {
+    auto* line = reinterpret_cast<QRgb*>(image.scanLine(row));  // 24 maps four times a second: no setPixel
     for (int col = 0; col < size; ++col) {
       const float v = unit.values[static_cast<size_t>(row * size + col)] / largest;
-      const QColor c = v < 0 ? negative : positive;
+      const QColor& c = v < 0 ? negative : positive;
       const double s = std::min(1.0f, std::abs(v)) * 0.85;
-      image.setPixel(col, row, qRgb(static_cast<int>(255 - s * (255 - c.red())), static_cast<int>(255 - s * (255 - c.green())),
-                                    static_cast<int>(255 - s * (255 - c.blue()))));
+      line[col] = qRgb(static_cast<int>(255 - s * (255 - c.red())), static_cast<int>(255 - s * (255 - c.green())),
+                       static_cast<int>(255 - s * (255 - c.blue())));
     }
+  }
   return image;
 }
 
@@ -60,6 +62,7 @@ void BoundaryView::clear() {
 }
 
 void BoundaryView::set_grid(const BoundaryGrid& grid) {
+  std::vector<UnitMap> previous_units = std::move(grid_.units);
   grid_ = grid;
   map_ = QImage(grid.size, grid.size, QImage::Format_RGB32);
   for (int row = 0; row < grid.size; ++row)
@@ -72,6 +75,11 @@ void BoundaryView::set_grid(const BoundaryGrid& grid) {
                                    static_cast<int>(255 - strength * (255 - c.green())),
                                    static_cast<int>(255 - strength * (255 - c.blue()))));
     }
+  if (grid.units.empty()) {  // the unit maps come with every other map: keep the last ones meanwhile
+    grid_.units = std::move(previous_units);
+    update();
+    return;
+  }
   unit_images_.clear();
   unit_cells_.clear();
   unit_columns_ = unit_rows_ = 0;
@@ -147,6 +155,7 @@ void BoundaryView::paintEvent(QPaintEvent*) {
   }
   p.setRenderHint(QPainter::SmoothPixmapTransform);
   p.drawImage(area, hovered_ >= 0 ? unit_images_[static_cast<size_t>(hovered_)] : map_);
+  p.setRenderHint(QPainter::SmoothPixmapTransform, false);  // thumbnails: smooth fields, nearest is enough
   for (int i = 0; i < static_cast<int>(unit_images_.size()); ++i) {
     p.drawImage(unit_rect(i), unit_images_[static_cast<size_t>(i)]);
     p.setPen(QPen(i == hovered_ ? palette().color(QPalette::Highlight) : palette().color(QPalette::Mid), i == hovered_ ? 2 : 1));

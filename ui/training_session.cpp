@@ -21,6 +21,7 @@ class TrainingSession::Reporter : public Callback {
   }
 
   void on_epoch_begin(int epoch, const Logs&) override { epoch_ = epoch + 1; }
+  void on_train_begin(const Logs&) override { train_clock_.start(); }
 
   void on_train_batch_begin(int, const Logs&) override {
     std::unique_lock lock(session_.mutex_);
@@ -42,6 +43,8 @@ class TrainingSession::Reporter : public Callback {
     samples_ += batch_size_;
     if (session_.stop_) model_->stop_training();
     if (clock_.elapsed() >= 100 || session_.paused_) flush();  // ten bundles a second: enough to look live
+    QElapsedTimer views;
+    views.start();
     if (session_.boundary_model_ && (boundary_clock_.elapsed() >= 250 || session_.paused_)) {
       session_.emit_boundary(epoch_);
       boundary_clock_.restart();
@@ -52,6 +55,7 @@ class TrainingSession::Reporter : public Callback {
       stats_clock_.restart();
       sampled_ = true;
     }
+    views_ns_ += views.nsecsElapsed();
   }
 
   void on_epoch_end(int epoch, Logs& logs) override {
@@ -59,7 +63,10 @@ class TrainingSession::Reporter : public Callback {
     if (clock_.elapsed() >= 100) flush();
   }
 
-  void on_train_end(const Logs&) override { flush(); }
+  void on_train_end(const Logs&) override {
+    flush();
+    emit session_.views_cost(static_cast<double>(views_ns_) / 1e9, static_cast<double>(train_clock_.nsecsElapsed()) / 1e9);
+  }
 
   void flush() {
     if (!pending_.empty()) emit session_.batches(std::move(pending_));
@@ -76,7 +83,8 @@ class TrainingSession::Reporter : public Callback {
   TrainingSession& session_;
   std::vector<BatchPoint> pending_;
   std::vector<std::pair<int, Logs>> epochs_;
-  QElapsedTimer clock_, boundary_clock_, stats_clock_;
+  QElapsedTimer clock_, boundary_clock_, stats_clock_, train_clock_;
+  qint64 views_ns_ = 0;
   int epoch_ = 1;
   bool sampled_ = false;
 };
@@ -227,8 +235,9 @@ void TrainingSession::emit_boundary(int epoch) {
       grid.confidence.push_back(*best);
     }
   }
-  // The hidden Dense layers' units, as TensorFlow Playground's neuron thumbnails: at most 3 layers of 8.
-  int layers = 0;
+  // The hidden Dense layers' units, as TensorFlow Playground's neuron thumbnails: at most 3 layers of 8, on every
+  // other map (twice a second is live enough for thumbnails, and halves their cost).
+  int layers = (++boundaries_ % 2 == 0 || epoch == 0 || paused_) ? 0 : 3;
   for (size_t i = 0; i < probed.size() && i < probed_.size() && layers < 3; ++i) {
     if (i == probe_model_output_ || probed_[i]->class_name() != "Dense" || probed[i].shape().rank() != 2) continue;
     const std::vector<float> values = probed[i].to_vector();

@@ -70,6 +70,9 @@ class TrainingSession : public QObject {
   void boundary(cornu::ui::BoundaryGrid grid);
   // Kernel and output distributions and gradient norms of the layers with weights, twice a second.
   void layer_stats(cornu::ui::LayerStats stats);
+  // At the end of fit(): the worker's seconds spent computing the live maps and statistics, out of the seconds
+  // fit() ran (what the views cost the training, measured where it is paid).
+  void views_cost(double views_seconds, double train_seconds);
   void failed(QString message);
 
  private:
@@ -90,6 +93,7 @@ class TrainingSession : public QObject {
   ModelPtr probe_;
   std::vector<LayerPtr> probed_;  // the weighted layers, in the probe's output order
   size_t probe_model_output_ = 0;  // which of the probe's outputs is the model's
+  int boundaries_ = 0;             // maps computed, to send the unit maps with every other one
   Tensor probe_batch_;             // 256 training samples spread over the set, taken when the data load
   std::atomic<bool> teaching_{true};
   QThread* worker_ = nullptr;

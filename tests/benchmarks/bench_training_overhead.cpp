@@ -1,7 +1,9 @@
 // What the editor's live training costs: samples per second of fit() alone against the same run through a
 // TrainingSession feeding the Training panel's charts (queued signals, ten bundles a second, drawn on the
 // UI thread), on the same machine in the same process. The goal is under 5 % slower. Uses the Fashion-MNIST
-// demo when Debian's dataset-fashion-mnist is installed, else the spiral demo.
+// demo when Debian's dataset-fashion-mnist is installed, else the spiral demo; a second argument names the demo.
+// The panel runs twice: without and with the teaching views (layer statistics, hidden-unit maps), whose cost
+// is the difference.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -14,13 +16,14 @@
 #include "nodes/document.h"
 #include "nodes/runs.h"
 #include "ui/dashboard.h"
+#include "ui/layer_histograms.h"
 
 using namespace cornu;
 
 int main(int argc, char** argv) {
   if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
   QApplication app(argc, argv);
-  nodes::ProjectData project = nodes::demo_project(find_demo("fashion-mnist-mlp"));
+  nodes::ProjectData project = nodes::demo_project(find_demo(argc > 2 ? argv[2] : "fashion-mnist-mlp"));
   try {
     data::load_dataset(project.settings.dataset);
   } catch (const std::exception& e) {
@@ -30,7 +33,8 @@ int main(int argc, char** argv) {
   project.settings.epochs = argc > 1 ? std::atoi(argv[1]) : 2;
   const data::TrainTest data = data::load_dataset(project.settings.dataset);
 
-  double plain = 0, live = 0;
+  double plain = 0, live = 0, teaching = 0;
+  double views_share[2] = {0, 0};  // of fit()'s time, spent in the worker on the live views, without and with
   for (int round = 0; round < 2; ++round) {  // alternate, so neither side gets a warmer machine
     {
       ModelPtr model = nodes::build_model(project);
@@ -42,25 +46,39 @@ int main(int argc, char** argv) {
       const double rows = static_cast<double>(data.train.x.rows()) * (1 - fit.validation_split) * fit.epochs;
       plain += rows / (t.nsecsElapsed() / 1e9);
     }
-    {
+    for (const bool views : {false, true}) {
       nodes::Document doc;
       doc.reset(project);
       ui::Dashboard dashboard(doc);
       dashboard.resize(1200, 400);
       dashboard.show();
+      ui::LayerHistograms histograms;  // as the Layer Statistics dock draws them
+      histograms.resize(900, 400);
+      histograms.show();
       QEventLoop loop;
       QObject::connect(&dashboard, &ui::Dashboard::training_changed, &loop, [&](bool on) { if (!on) loop.quit(); });
+      QObject::connect(&dashboard, &ui::Dashboard::session_started, &loop, [&](ui::TrainingSession* session) {
+        session->set_teaching_views(views);
+        QObject::connect(session, &ui::TrainingSession::layer_stats, &histograms, &ui::LayerHistograms::add);
+        QObject::connect(session, &ui::TrainingSession::views_cost, &loop,
+                         [&](double views_seconds, double train_seconds) { views_share[views] += views_seconds / train_seconds / 2; });
+      });
       double samples_per_second = 0;
       dashboard.train();
       QObject::connect(dashboard.session(), &ui::TrainingSession::finished, &loop,
                        [&](const ui::RunResult& r) { samples_per_second = r.samples_per_second; });
       loop.exec();
-      live += samples_per_second;
+      (views ? teaching : live) += samples_per_second;
     }
   }
-  plain /= 2, live /= 2;
+  plain /= 2, live /= 2, teaching /= 2;
   std::printf("fit() alone:                 %10.0f samples/s\n", plain);
   std::printf("through the Training panel:  %10.0f samples/s\n", live);
+  std::printf("with the teaching views:     %10.0f samples/s\n", teaching);
   std::printf("live charts cost %.1f %% of the training speed (goal: under 5 %%)\n", 100.0 * (1 - live / plain));
+  std::printf("teaching views cost %.1f %% more of the panel's speed\n", 100.0 * (1 - teaching / live));
+  // Steadier than the speeds on a busy machine: the worker's own time in the views, as a share of fit().
+  std::printf("worker time in the live views: %.2f %% without the teaching views, %.2f %% with them\n",
+              100.0 * views_share[0], 100.0 * views_share[1]);
   return 0;
 }

@@ -43,15 +43,19 @@ class TrainingSession::Reporter : public Callback {
     samples_ += batch_size_;
     if (session_.stop_) model_->stop_training();
     if (clock_.elapsed() >= 100 || session_.paused_) flush();  // ten bundles a second: enough to look live
+    // Each view waits at least its period, and long enough that it costs at most a few percent of the training
+    // time: 25 (map) or 50 (statistics) times what its last computation took.
     QElapsedTimer views;
     views.start();
-    if (session_.boundary_model_ && (boundary_clock_.elapsed() >= 250 || session_.paused_)) {
+    if (session_.boundary_model_ && (boundary_clock_.elapsed() >= boundary_wait_ms_ || session_.paused_)) {
       session_.emit_boundary(epoch_);
+      boundary_wait_ms_ = std::max<qint64>(250, 25 * views.elapsed());
       boundary_clock_.restart();
     }
-    // Twice a second (and at once on the first batch and on each Step): a few percent of the training time.
-    if (session_.probe_ && session_.teaching_ && (stats_clock_.elapsed() >= 500 || session_.paused_ || !sampled_)) {
+    const qint64 stats_start = views.elapsed();
+    if (session_.probe_ && session_.teaching_ && (stats_clock_.elapsed() >= stats_wait_ms_ || session_.paused_ || !sampled_)) {
       session_.emit_layer_stats(position, epoch_);
+      stats_wait_ms_ = std::max<qint64>(500, 50 * (views.elapsed() - stats_start));
       stats_clock_.restart();
       sampled_ = true;
     }
@@ -85,6 +89,7 @@ class TrainingSession::Reporter : public Callback {
   std::vector<std::pair<int, Logs>> epochs_;
   QElapsedTimer clock_, boundary_clock_, stats_clock_, train_clock_;
   qint64 views_ns_ = 0;
+  qint64 boundary_wait_ms_ = 250, stats_wait_ms_ = 500;
   int epoch_ = 1;
   bool sampled_ = false;
 };

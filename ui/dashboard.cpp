@@ -341,6 +341,7 @@ void Dashboard::train() {
     boundary_->show();
   });
   connect(session_.get(), &TrainingSession::boundary, boundary_, &BoundaryView::set_grid);
+  emit session_started(session_.get());
   session_->start();
   update_buttons();
   emit training_changed(true);

@@ -60,6 +60,7 @@ class Dashboard : public QWidget {
 
  signals:
   void training_changed(bool training);
+  void session_started(cornu::ui::TrainingSession* session);  // before its worker starts: connect to it now
   void run_finished(const QString& summary);
   void evaluated(std::shared_ptr<const cornu::ui::Predictions> predictions);  // a classifier's test predictions
 

@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -35,6 +36,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "data/builtin_datasets.h"
 #include "demos/demos.h"
 #include "model/versions.h"
 #include "nodes/catalog.h"
@@ -48,8 +50,10 @@
 #include "ui/evaluation.h"
 #include "ui/icons.h"
 #include "ui/inspector.h"
+#include "ui/layer_histograms.h"
 #include "ui/palette.h"
 #include "ui/problems_panel.h"
+#include "ui/sketch_pad.h"
 #include "ui/summary_panel.h"
 
 namespace cornu::ui {
@@ -180,6 +184,25 @@ void MainWindow::build_docks() {
   QDockWidget* evaluation_dock = dock(tr("Evaluation"), "evaluation-dock", evaluation_, Qt::BottomDockWidgetArea);
   tabifyDockWidget(problems_dock, training_dock);
   tabifyDockWidget(training_dock, evaluation_dock);
+  // Teaching views: the layers' statistics beside the charts, the Sketch Pad on demand (View menu).
+  layer_histograms_ = new LayerHistograms;
+  layer_histograms_->setObjectName("layer-histograms");
+  auto* histograms_scroll = new QScrollArea;
+  histograms_scroll->setWidget(layer_histograms_);
+  histograms_scroll->setWidgetResizable(true);
+  QDockWidget* histograms_dock = dock(tr("Layer Statistics"), "layer-statistics-dock", histograms_scroll, Qt::BottomDockWidgetArea);
+  tabifyDockWidget(training_dock, histograms_dock);
+  connect(dashboard_, &Dashboard::session_started, this, [this](TrainingSession* session) {
+    layer_histograms_->clear();
+    connect(session, &TrainingSession::layer_stats, layer_histograms_, &LayerHistograms::add);
+  });
+  sketch_pad_ = new SketchPad;
+  sketch_pad_->setObjectName("sketch-pad");
+  QDockWidget* sketch_dock = dock(tr("Sketch Pad"), "sketch-pad-dock", sketch_pad_, Qt::RightDockWidgetArea);
+  sketch_dock->hide();
+  connect(sketch_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) { if (visible) update_sketch_pad(); });
+  connect(dashboard_, &Dashboard::run_finished, this, &MainWindow::update_sketch_pad);
+  connect(&doc_, &nodes::Document::changed, this, [this, sketch_dock] { if (sketch_dock->isVisible()) update_sketch_pad(); });
   connect(dashboard_, &Dashboard::evaluated, this, [this, evaluation_dock](std::shared_ptr<const Predictions> p) {
     evaluation_->show_predictions(std::move(p));
     evaluation_dock->raise();
@@ -355,6 +378,52 @@ void MainWindow::build_menus_and_toolbar() {
 
   for (const char* name : {"cut", "copy", "paste", "duplicate", "delete", "", "group-unit", "ungroup-unit", "open-unit"})
     if (*name) view_->addAction(action(name));
+}
+
+void MainWindow::update_sketch_pad() {
+  const Config& dataset = doc_.settings().dataset;
+  if (dataset.is_null()) {
+    sketch_pad_->set_unavailable(tr("Choose an image dataset (such as Fashion-MNIST) and train a model: then draw here "
+                                    "to see what it makes of your drawing."));
+    sketch_source_.reset();
+    return;
+  }
+  data::DatasetInfo info;
+  try {
+    info = data::dataset_info(dataset);
+  } catch (const std::exception& e) {
+    sketch_pad_->set_unavailable(tr("The project's data cannot be read: %1").arg(e.what()));
+    sketch_source_.reset();
+    return;
+  }
+  const Shape& s = info.sample_shape;
+  if (!(s.rank() == 2 || (s.rank() == 3 && s[2] == 1))) {
+    sketch_pad_->set_unavailable(tr("The Sketch Pad draws grey images, but this project's samples have shape %1. "
+                                    "It works with image data such as Fashion-MNIST (28x28).")
+                                     .arg(QString::fromStdString(s.to_string())));
+    sketch_source_.reset();
+    return;
+  }
+  const ModelPtr& trained = dashboard_->trained_model();
+  if (!trained || dashboard_->training() || !(dashboard_->trained_graph() == doc_.data().graph)) {
+    sketch_pad_->set_unavailable(trained && !dashboard_->training()
+                                     ? tr("The graph changed since the last run: train again to draw against it.")
+                                     : tr("Train the model first: the pad shows what the trained model says about your drawing."));
+    sketch_source_.reset();
+    return;
+  }
+  if (sketch_source_.lock() == trained && sketch_pad_->available()) return;
+  try {  // a copy of its own, built here (building touches process-wide state), so it never races a new run
+    nodes::ProjectData project = doc_.data();
+    project.graph = dashboard_->trained_graph();
+    ModelPtr copy = nodes::build_model(project, /*compile=*/false);
+    copy->set_weights(trained->get_weights());
+    sketch_pad_->set_model(copy, info.class_names);
+    sketch_source_ = trained;
+  } catch (const std::exception& e) {
+    sketch_pad_->set_unavailable(tr("The trained model cannot be copied for the pad: %1").arg(e.what()));
+    sketch_source_.reset();
+  }
 }
 
 void MainWindow::restore_layout() {

@@ -4,6 +4,7 @@
 #pragma once
 #include <QMainWindow>
 #include <QPointer>
+#include <memory>
 
 #include "nodes/autosave.h"
 #include "nodes/document.h"
@@ -17,12 +18,18 @@ class QMenu;
 class QThread;
 class QToolButton;
 
+namespace cornu {
+class Model;
+}
+
 namespace cornu::ui {
 
 class CanvasScene;
 class CanvasView;
 class Dashboard;
 class EvaluationPanel;
+class LayerHistograms;
+class SketchPad;
 class Inspector;
 class Palette;
 class ProblemsPanel;
@@ -46,6 +53,8 @@ class MainWindow : public QMainWindow {
   ProblemsPanel* problems() const { return problems_; }
   Dashboard* dashboard() const { return dashboard_; }
   EvaluationPanel* evaluation() const { return evaluation_; }
+  LayerHistograms* layer_histograms() const { return layer_histograms_; }
+  SketchPad* sketch_pad() const { return sketch_pad_; }
   QAction* action(const QString& name) const;  // by objectName, e.g. "save", "undo" (tests, menus)
 
   // Files. Each returns false when it did not happen (refused, cancelled, an error shown to the user).
@@ -87,7 +96,9 @@ class MainWindow : public QMainWindow {
   void add_recent(const QString& path);
   void rebuild_recent_menu();
   void show_message(const QString& text, int timeout_ms = 6000);
-  void set_training(bool training);  // the canvas and its editors are read-only while a run trains
+  void set_training(bool training);
+  // Gives the Sketch Pad a copy of the trained model when the data are images, else the reason it cannot help.
+  void update_sketch_pad();  // the canvas and its editors are read-only while a run trains
   bool stop_training_for(const QString& what);  // asks to stop a run before `what`; false: the user declined
 
   nodes::Document doc_;
@@ -102,6 +113,9 @@ class MainWindow : public QMainWindow {
   ProblemsPanel* problems_ = nullptr;
   Dashboard* dashboard_ = nullptr;
   EvaluationPanel* evaluation_ = nullptr;
+  LayerHistograms* layer_histograms_ = nullptr;
+  SketchPad* sketch_pad_ = nullptr;
+  std::weak_ptr<Model> sketch_source_;  // the trained model the pad's copy was made from
   QLabel* training_banner_ = nullptr;
   QWidget* scope_bar_ = nullptr;
   QLabel* scope_label_ = nullptr;

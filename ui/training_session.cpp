@@ -17,9 +17,11 @@ class TrainingSession::Reporter : public Callback {
   explicit Reporter(TrainingSession& session) : session_(session) {
     clock_.start();
     boundary_clock_.start();
+    stats_clock_.start();
   }
 
   void on_epoch_begin(int epoch, const Logs&) override { epoch_ = epoch + 1; }
+  void on_train_begin(const Logs&) override { train_clock_.start(); }
 
   void on_train_batch_begin(int, const Logs&) override {
     std::unique_lock lock(session_.mutex_);
@@ -35,15 +37,29 @@ class TrainingSession::Reporter : public Callback {
     p.batches = batches_per_epoch_;
     p.position = epoch_ - 1 + (batch + 1.0) / std::max(1, batches_per_epoch_);
     p.logs = logs;
+    const double position = p.position;
     if (model_->compiled()) p.learning_rate = model_->optimizer().learning_rate();
     pending_.push_back(std::move(p));
     samples_ += batch_size_;
     if (session_.stop_) model_->stop_training();
     if (clock_.elapsed() >= 100 || session_.paused_) flush();  // ten bundles a second: enough to look live
-    if (session_.boundary_model_ && (boundary_clock_.elapsed() >= 250 || session_.paused_)) {
+    // Each view waits at least its period, and long enough that it costs at most a few percent of the training
+    // time: 25 (map) or 50 (statistics) times what its last computation took.
+    QElapsedTimer views;
+    views.start();
+    if (session_.boundary_model_ && (boundary_clock_.elapsed() >= boundary_wait_ms_ || session_.paused_)) {
       session_.emit_boundary(epoch_);
+      boundary_wait_ms_ = std::max<qint64>(250, 25 * views.elapsed());
       boundary_clock_.restart();
     }
+    const qint64 stats_start = views.elapsed();
+    if (session_.probe_ && session_.teaching_ && (stats_clock_.elapsed() >= stats_wait_ms_ || session_.paused_ || !sampled_)) {
+      session_.emit_layer_stats(position, epoch_);
+      stats_wait_ms_ = std::max<qint64>(500, 50 * (views.elapsed() - stats_start));
+      stats_clock_.restart();
+      sampled_ = true;
+    }
+    views_ns_ += views.nsecsElapsed();
   }
 
   void on_epoch_end(int epoch, Logs& logs) override {
@@ -51,7 +67,10 @@ class TrainingSession::Reporter : public Callback {
     if (clock_.elapsed() >= 100) flush();
   }
 
-  void on_train_end(const Logs&) override { flush(); }
+  void on_train_end(const Logs&) override {
+    flush();
+    emit session_.views_cost(static_cast<double>(views_ns_) / 1e9, static_cast<double>(train_clock_.nsecsElapsed()) / 1e9);
+  }
 
   void flush() {
     if (!pending_.empty()) emit session_.batches(std::move(pending_));
@@ -68,8 +87,11 @@ class TrainingSession::Reporter : public Callback {
   TrainingSession& session_;
   std::vector<BatchPoint> pending_;
   std::vector<std::pair<int, Logs>> epochs_;
-  QElapsedTimer clock_, boundary_clock_;
+  QElapsedTimer clock_, boundary_clock_, stats_clock_, train_clock_;
+  qint64 views_ns_ = 0;
+  qint64 boundary_wait_ms_ = 250, stats_wait_ms_ = 500;
   int epoch_ = 1;
+  bool sampled_ = false;
 };
 
 namespace {
@@ -135,6 +157,31 @@ std::shared_ptr<const Predictions> predict_test_set(Model& model, const data::Tr
   return out;
 }
 
+// `count` rows spread evenly over x (generated sets come class by class, so the first rows would be one class).
+Tensor spread_rows(const Tensor& x, int64_t count) {
+  const int64_t rows = x.rows();
+  count = std::min(count, rows);
+  if (count <= 0 || x.dtype() != DType::Float32) return {};
+  const int64_t width = x.size() / rows;
+  std::vector<float> values(static_cast<size_t>(count * width));
+  for (int64_t i = 0; i < count; ++i)
+    std::copy_n(x.data() + i * rows / count * width, width, values.data() + i * width);
+  return Tensor::from_vector(x.slice_rows(0, count).shape(), values);
+}
+
+// The weight whose values and gradient a layer's row shows: its kernel, else its first weight.
+const Variable& kernel_of(Layer& layer) {
+  for (const Variable& v : layer.variables())
+    if (v.name == "kernel") return v;
+  return layer.variables().front();
+}
+
+double l2_norm(const Tensor& t) {
+  double sum = 0;
+  for (float v : t.to_vector()) sum += static_cast<double>(v) * v;
+  return std::sqrt(sum);
+}
+
 }  // namespace
 
 TrainingSession::TrainingSession(const nodes::ProjectData& project, QObject* parent)
@@ -150,11 +197,57 @@ TrainingSession::TrainingSession(const nodes::ProjectData& project, QObject* par
   } catch (const std::exception&) {
     boundary_model_.reset();  // no map, training goes on
   }
+  build_probe();
+}
+
+void TrainingSession::build_probe() {
+  if (model_->inputs().size() != 1 || model_->outputs().empty()) return;
+  std::vector<SymbolicTensor> outputs;
+  for (const auto& node : model_->nodes()) {
+    const LayerPtr& layer = node->layer;
+    // Nested models (units) are left out: their layers' outputs are not tensors of this graph.
+    if (layer->variables().empty() || dynamic_cast<Model*>(layer.get())) continue;
+    if (std::find(probed_.begin(), probed_.end(), layer) != probed_.end()) continue;  // a shared layer: once
+    probed_.push_back(layer);
+    outputs.push_back({node, 0});
+  }
+  if (probed_.empty()) return;
+  const SymbolicTensor& model_output = model_->outputs().front();
+  probe_model_output_ = outputs.size();
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (outputs[i].node == model_output.node && outputs[i].index == model_output.index) probe_model_output_ = i;
+  if (probe_model_output_ == outputs.size()) outputs.push_back(model_output);
+  try {
+    probe_ = std::make_shared<Model>(model_->inputs(), outputs);
+  } catch (const std::exception&) {  // no teaching views, training goes on
+    probe_.reset();
+    probed_.clear();
+  }
+}
+
+void TrainingSession::emit_layer_stats(double position, int epoch) {
+  if (probe_batch_.rows() == 0) return;
+  try {
+    const std::vector<Tensor> outputs = probe_->predict(std::vector{probe_batch_}, static_cast<int>(probe_batch_.rows()));
+    LayerStats stats{position, epoch, {}};
+    for (size_t i = 0; i < probed_.size(); ++i) {
+      const Variable& kernel = kernel_of(*probed_[i]);
+      LayerSample sample;
+      sample.layer = probed_[i]->name();
+      const std::vector<float> values = kernel.value.to_vector(), activations = outputs[i].to_vector();
+      sample.kernel = distribution_of(values.data(), values.size());
+      sample.activation = distribution_of(activations.data(), activations.size());
+      if (kernel.grad.size() == kernel.value.size()) sample.gradient_norm = l2_norm(kernel.grad);
+      stats.layers.push_back(std::move(sample));
+    }
+    emit layer_stats(stats);
+  } catch (const std::exception&) {
+    teaching_ = false;  // a model the probe cannot run: training goes on without the views
+  }
 }
 
 void TrainingSession::emit_boundary(int epoch) {
   constexpr int kSize = 72;
-  boundary_model_->set_weights(model_->get_weights());
   std::vector<float> xy(static_cast<size_t>(kSize * kSize * 2));
   for (int row = 0; row < kSize; ++row)
     for (int col = 0; col < kSize; ++col) {
@@ -162,7 +255,11 @@ void TrainingSession::emit_boundary(int epoch) {
       xy[at] = static_cast<float>(plane_.x0 + (col + 0.5) / kSize * (plane_.x1 - plane_.x0));
       xy[at + 1] = static_cast<float>(plane_.y1 - (row + 0.5) / kSize * (plane_.y1 - plane_.y0));
     }
-  const Tensor out = boundary_model_->predict(Tensor::from_vector(Shape{kSize * kSize, 2}, xy), 1024);
+  const Tensor plane = Tensor::from_vector(Shape{kSize * kSize, 2}, xy);
+  std::vector<Tensor> probed;  // with the teaching views: every weighted layer's output, in one pass
+  if (probe_ && teaching_) probed = probe_->predict(std::vector{plane}, 1024);
+  else boundary_model_->set_weights(model_->get_weights());
+  const Tensor out = probed.empty() ? boundary_model_->predict(plane, 1024) : probed[probe_model_output_];
   const int k = out.shape().rank() == 2 ? static_cast<int>(out.shape()[1]) : 1;
   const std::vector<float> p = out.to_vector();
   BoundaryGrid grid{plane_.x0, plane_.x1, plane_.y0, plane_.y1, kSize, {}, {}, epoch};
@@ -176,6 +273,20 @@ void TrainingSession::emit_boundary(int epoch) {
       grid.winner.push_back(static_cast<int>(best - row));
       grid.confidence.push_back(*best);
     }
+  }
+  // The hidden Dense layers' units, as TensorFlow Playground's neuron thumbnails: at most 3 layers of 8, on every
+  // other map (twice a second is live enough for thumbnails, and halves their cost).
+  int layers = (++boundaries_ % 2 == 0 || epoch == 0 || paused_) ? 0 : 3;
+  for (size_t i = 0; i < probed.size() && i < probed_.size() && layers < 3; ++i) {
+    if (i == probe_model_output_ || probed_[i]->class_name() != "Dense" || probed[i].shape().rank() != 2) continue;
+    const std::vector<float> values = probed[i].to_vector();
+    const int64_t width = probed[i].shape()[1];
+    for (int unit = 0; unit < std::min<int64_t>(8, width); ++unit) {
+      UnitMap map{probed_[i]->name(), unit, std::vector<float>(static_cast<size_t>(kSize * kSize))};
+      for (size_t cell = 0; cell < map.values.size(); ++cell) map.values[cell] = values[cell * static_cast<size_t>(width) + static_cast<size_t>(unit)];
+      grid.units.push_back(std::move(map));
+    }
+    ++layers;
   }
   emit boundary(grid);
 }
@@ -259,6 +370,7 @@ void TrainingSession::run() {
     reporter->batch_size_ = fit.batch_size;
     reporter->batches_per_epoch_ = static_cast<int>((train_rows + fit.batch_size - 1) / fit.batch_size);
     fit.callbacks.push_back(reporter);
+    if (probe_) probe_batch_ = spread_rows(data.train.x, 256);  // the layer statistics' fixed batch
     emit status(tr("Training on %1 samples…").arg(train_rows));
     QElapsedTimer clock;
     clock.start();

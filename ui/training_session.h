@@ -16,6 +16,7 @@
 #include "nodes/graph.h"
 #include "ui/boundary_view.h"
 #include "ui/evaluation.h"
+#include "ui/layer_histograms.h"
 
 namespace cornu::ui {
 
@@ -52,6 +53,9 @@ class TrainingSession : public QObject {
   // One batch, then pause again (the teaching views' Step): only while paused.
   void step();
   const ModelPtr& model() const { return model_; }
+  // The teaching views' numbers (layer statistics, hidden-unit maps), computed in the worker; on by default,
+  // off for measuring what they cost.
+  void set_teaching_views(bool on) { teaching_ = on; }
   const nodes::ProjectData& project() const { return project_; }
 
  signals:
@@ -64,6 +68,11 @@ class TrainingSession : public QObject {
   // For 2-D data only: the training points once, then the decision boundary about four times a second.
   void plane_points(cornu::ui::PlanePoints points);
   void boundary(cornu::ui::BoundaryGrid grid);
+  // Kernel and output distributions and gradient norms of the layers with weights, twice a second.
+  void layer_stats(cornu::ui::LayerStats stats);
+  // At the end of fit(): the worker's seconds spent computing the live maps and statistics, out of the seconds
+  // fit() ran (what the views cost the training, measured where it is paid).
+  void views_cost(double views_seconds, double train_seconds);
   void failed(QString message);
 
  private:
@@ -76,6 +85,17 @@ class TrainingSession : public QObject {
   struct Plane { double x0, x1, y0, y1; };
   Plane plane_{};
   void emit_boundary(int epoch);
+  // The probe: a model over model_'s own layers (shared, as Keras's Model(model.inputs, [l.output ...])) whose
+  // outputs are each weighted layer's output, then the model's output. Built on the UI thread, run in the
+  // worker between batches, so it reads the weights as they are without copying them.
+  void build_probe();
+  void emit_layer_stats(double position, int epoch);
+  ModelPtr probe_;
+  std::vector<LayerPtr> probed_;  // the weighted layers, in the probe's output order
+  size_t probe_model_output_ = 0;  // which of the probe's outputs is the model's
+  int boundaries_ = 0;             // maps computed, to send the unit maps with every other one
+  Tensor probe_batch_;             // 256 training samples spread over the set, taken when the data load
+  std::atomic<bool> teaching_{true};
   QThread* worker_ = nullptr;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -301,7 +301,12 @@ void load_batch(Model& m, Model::Trainer& t, ExecutionPlan& plan, const std::vec
 void run_step(Model& m, Model::Trainer& t, ExecutionPlan& plan, int64_t count, const std::vector<LossPtr>& losses,
               const std::vector<double>& loss_weights, bool training, StepResult& r) {
   Backend& be = *t.backend;
-  if (training) plan.zero_grads();
+  if (training) {
+    plan.zero_grads();
+    // Zeroed here rather than after the update, so between steps each variable's grad holds the last batch's
+    // gradient (the Layer Statistics view reads its norm); the cost is the same one fill.
+    be.fill(t.grads.data(), t.grads.size(), 0.0f);
+  }
   double added = plan.forward(training, t.step);
   r.loss = added;
   r.output_losses.resize(losses.size());
@@ -324,7 +329,6 @@ void run_step(Model& m, Model::Trainer& t, ExecutionPlan& plan, int64_t count, c
     if (v->trainable) v->regularizer->add_gradient(be, v->value.data(), v->grad.data(), v->value.size());
   if (t.packed_count > 0) m.optimizer().apply(be, t.params.data(), t.grads.data(), t.packed_count, t.ranges);
   for (Variable* v : t.constrained) v->constraint->apply(be, v->value);
-  be.fill(t.grads.data(), t.grads.size(), 0.0f);
   ++t.step;
 }
 

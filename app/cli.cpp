@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "backend/cpu/openblas.h"
+#include "backend/devices.h"
 #include "core/error.h"
 #include "demos/demos.h"
 #include "model/model.h"
@@ -259,10 +260,11 @@ int command_train_project(const Options& o) {
     throw ValueError("'" + o.target + "' names no dataset to train on: choose one in the data panel, or set " +
                      "settings.dataset, e.g. {\"name\": \"fashion-mnist\"}.");
   if (!report_problems(o.target, project)) return 1;
-  FitOptions fit = nodes::fit_options(project.settings);
-  apply_overrides(fit, o);
+  const std::string device = training_device(project.settings.device);  // refuses an impossible choice first
   print_backend("project '" + o.target + "'", project.settings.seed);
   data::TrainTest data = data::load_dataset(project.settings.dataset);
+  FitOptions fit = nodes::fit_options(project.settings, data, project.path);
+  apply_overrides(fit, o);
   ModelPtr model = nodes::build_model(project);
   if (o.values.count("--resume") && !nodes::load_project_weights(o.target, *model))
     throw ValueError("--resume: '" + nodes::weights_path_for(o.target) + "' does not exist yet; train without --resume first.");
@@ -272,7 +274,11 @@ int command_train_project(const Options& o) {
   nodes::Settings used = project.settings;
   used.epochs = fit.epochs, used.batch_size = fit.batch_size;
   nodes::ProjectData result = saved;
-  nodes::append_run(result, nodes::run_record(used, out.history, out.test, started, nodes::utc_now(), out.stopped));
+  // The run's own weights first: the record names them.
+  const nodes::RunDetails details{.device = device,
+                                  .fingerprint = nodes::data_fingerprint(data),
+                                  .weights = nodes::save_run_weights(project.path, started, *model)};
+  nodes::append_run(result, nodes::run_record(used, out.history, out.test, started, nodes::utc_now(), out.stopped, details));
   // Someone (the editor, say) saved the project while this trained: keep their version, write ours beside it.
   std::string target = o.target;
   try {

@@ -215,6 +215,7 @@ void Document::set_settings(const Settings& settings, int gesture) {
     throw ValueError("'" + settings.model_name + "' cannot name a model: use letters, digits, '_', '.' or '-'.");
   make_optimizer(settings.optimizer);                                  // throws what is wrong with it
   if (!settings.dataset.is_null()) data::resolve_dataset(settings.dataset);  // likewise
+  check_training_settings(settings);
   undo_.push(new SettingsCommand(*this, settings, gesture));
 }
 
@@ -315,6 +316,7 @@ void Document::mark_saved() {
 void Document::reset(ProjectData data) {
   undo_.clear();
   data_ = std::move(data);
+  data_.path = file_path_.toStdString();  // the document's path stays its own (set_file_path)
   const bool was_inside = !scope_.empty();
   scope_.clear();
   next_id_ = largest_node_id(data_.graph) + 1;
@@ -329,6 +331,17 @@ void Document::append_history(const Config& run) {
   while (data_.history.size() > kMaxHistoryRuns) data_.history.erase(data_.history.begin());  // files keep 1,000
   dirty_without_undo_ = true;
   emit changed();
+}
+
+bool Document::replace_run(const std::string& started, const Config& run) {
+  for (auto it = data_.history.rbegin(); it != data_.history.rend(); ++it) {
+    if (!it->is_object() || it->value("started", "") != started) continue;
+    *it = run;
+    dirty_without_undo_ = true;
+    emit changed();
+    return true;
+  }
+  return false;
 }
 
 // --- primitives ---

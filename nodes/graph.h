@@ -18,6 +18,11 @@ inline double clamp_coordinate(double v) { return v != v ? 0.0 : v < -kMaxCoordi
 inline constexpr int64_t kMaxBatchSize = 1 << 20, kMaxEpochs = 1000000;
 inline constexpr uint64_t kMaxSeed = 9007199254740991;  // 2^53 - 1: exact in JSON readers everywhere
 inline constexpr double kMaxValidationSplit = 0.99;
+// Where training runs ("auto": the best device this build can train on) and what validates each epoch
+// ("split": validation_split of the training rows; "test": the dataset's test set, as Keras users often
+// pass validation_data; "none").
+inline const std::vector<std::string> kDeviceChoices{"auto", "cpu", "gpu"};
+inline const std::vector<std::string> kValidationChoices{"split", "test", "none"};
 
 struct Graph;
 
@@ -57,6 +62,11 @@ struct Settings {
   double validation_split = 0.1;
   bool shuffle = true;
   Config dataset = nullptr;  // {"name": "fashion-mnist", ...} (data/builtin_datasets.h), or null: none chosen
+  // Keras-style [{"class_name": "EarlyStopping", "config": {"patience": 3}}, ...]: each class at most once,
+  // configs holding only what the user set (callbacks/callback_registry.h has the rest).
+  Config callbacks = Config::array();
+  std::string device = "auto";      // one of kDeviceChoices
+  std::string validation = "split";  // one of kValidationChoices
   bool operator==(const Settings&) const = default;
 };
 
@@ -74,7 +84,12 @@ struct ProjectData {
   Settings settings;
   // One entry per training run: {"started", "settings", "epochs": [{"epoch": 1, "loss": ...}], "stopped", "test"}.
   Config history = Config::array();
-  bool operator==(const ProjectData&) const = default;
+  // The file the project lives in, absolute, or "" when unsaved. Not part of the file (nor of ==): it lets a
+  // run place its checkpoints and weights beside the project.
+  std::string path;
+  bool operator==(const ProjectData& o) const {
+    return graph == o.graph && settings == o.settings && history == o.history;
+  }
 };
 
 }  // namespace cornu::nodes

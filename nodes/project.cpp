@@ -1,6 +1,7 @@
 #include "nodes/project.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <cmath>
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "callbacks/callback_registry.h"
 #include "data/builtin_datasets.h"
 #include "model/weights_io.h"
 #include "nodes/catalog.h"
@@ -24,7 +26,8 @@ constexpr const char* kFormatName = "cornu-project";
 Config settings_to_json(const Settings& s) {
   return {{"model_name", s.model_name}, {"optimizer", s.optimizer},   {"batch_size", s.batch_size},
           {"epochs", s.epochs},         {"seed", s.seed},             {"validation_split", s.validation_split},
-          {"shuffle", s.shuffle},       {"dataset", s.dataset}};
+          {"shuffle", s.shuffle},       {"dataset", s.dataset},       {"callbacks", s.callbacks},
+          {"device", s.device},         {"validation", s.validation}};
 }
 
 // Reads a JSON document, failing with the JSON path of the first thing that is wrong.
@@ -84,6 +87,13 @@ class Reader {
       fail(path, "is longer than " + std::to_string(max_length) + " characters.");
     return v.get<std::string>();
   }
+  static std::string choice(const Config& v, const std::string& path, const std::vector<std::string>& allowed) {
+    const std::string value = string(v, path, 64);
+    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "'" : ", '") + a + "'";
+    fail(path, "'" + value + "' is not one of " + list + ".");
+  }
   static bool boolean(const Config& v, const std::string& path) {
     if (!v.is_boolean()) fail(path, "expected true or false, found " + kind(v) + ".");
     return v.get<bool>();
@@ -94,9 +104,32 @@ class Reader {
 std::string at(const std::string& path, const std::string& key) { return path + "." + key; }
 std::string at(const std::string& path, size_t index) { return path + "[" + std::to_string(index) + "]"; }
 
+// Each entry checked against the callback registry; each class at most once (the inspector shows one of each).
+Config read_callbacks(const Config& j, const std::string& path) {
+  Reader::array(j, path, 16, "callbacks");
+  std::set<std::string> seen;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const std::string cpath = at(path, i);
+    Reader::object(j[i], cpath, {"class_name", "config", "module", "registered_name"}, {"class_name"});
+    Reader::string(j[i].at("class_name"), at(cpath, "class_name"), 128);
+    if (j[i].contains("config") && !j[i].at("config").is_object())
+      Reader::fail(at(cpath, "config"), "expected an object, found " + Reader::kind(j[i].at("config")) + ".");
+    Config resolved;
+    try {
+      resolved = resolve_callback(j[i]);
+    } catch (const Error& e) {
+      Reader::fail(cpath, e.what());
+    }
+    if (!seen.insert(resolved.at("class_name")).second)
+      Reader::fail(cpath, resolved.at("class_name").get<std::string>() +
+                              " is listed twice; a project uses each callback once.");
+  }
+  return j;
+}
+
 Settings read_settings(const Config& j, const std::string& path) {
   Reader::object(j, path, {"model_name", "optimizer", "batch_size", "epochs", "seed", "validation_split", "shuffle",
-                           "dataset"});
+                           "dataset", "callbacks", "device", "validation"});
   Settings s;
   if (j.contains("model_name")) {
     s.model_name = Reader::string(j.at("model_name"), at(path, "model_name"), 128);
@@ -126,10 +159,28 @@ Settings read_settings(const Config& j, const std::string& path) {
     }
     s.dataset = j.at("dataset");
   }
+  if (j.contains("callbacks")) s.callbacks = read_callbacks(j.at("callbacks"), at(path, "callbacks"));
+  if (j.contains("device")) s.device = Reader::choice(j.at("device"), at(path, "device"), kDeviceChoices);
+  if (j.contains("validation"))
+    s.validation = Reader::choice(j.at("validation"), at(path, "validation"), kValidationChoices);
   return s;
 }
 
 Graph read_graph(const Config& j, const std::string& path, int depth);
+
+}  // namespace
+
+void check_training_settings(const Settings& s) {
+  try {
+    read_callbacks(s.callbacks, "callbacks");
+    Reader::choice(s.device, "device", kDeviceChoices);
+    Reader::choice(s.validation, "validation", kValidationChoices);
+  } catch (const ProjectError& e) {
+    throw ValueError(e.what());
+  }
+}
+
+namespace {
 
 // `depth`: how many units the node's graph lies in (0: the model's own graph).
 Node read_node(const Config& j, const std::string& path, int depth) {
@@ -232,7 +283,15 @@ Config read_history(const Config& j, const std::string& path) {
   Reader::array(j, path, kMaxHistoryRuns, "training runs");
   for (size_t i = 0; i < j.size(); ++i) {
     const std::string rpath = at(path, i);
-    Reader::object(j[i], rpath, {"started", "finished", "settings", "epochs", "stopped", "test", "device"});
+    Reader::object(j[i], rpath, {"started", "finished", "settings", "epochs", "stopped", "test", "device", "seed",
+                                 "data", "weights"});
+    if (j[i].contains("weights")) {  // a file beside the project: never a path that leaves its folder
+      const std::string weights = Reader::string(j[i].at("weights"), at(rpath, "weights"));
+      if (weights.empty() || weights.front() == '/' || weights.find("..") != std::string::npos ||
+          weights.find('\\') != std::string::npos)
+        Reader::fail(at(rpath, "weights"), "expected a path inside the project's folder, such as "
+                                           "\"mnist.runs/2026-11-23T11-05-00Z.weights.h5\".");
+    }
     if (j[i].contains("epochs")) {
       const Config& epochs = Reader::array(j[i].at("epochs"), at(rpath, "epochs"), 1000000, "epochs");
       for (size_t e = 0; e < epochs.size(); ++e) {
@@ -427,7 +486,9 @@ ProjectData load_project(const std::string& path) {
                                " MiB; Cornu opens projects of up to " + std::to_string(kMaxProjectBytes >> 20) + " MiB.");
   QByteArray bytes = file.read(static_cast<qint64>(kMaxProjectBytes) + 1);  // bounded: /dev/zero, a pipe
   try {
-    return parse_project(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())));
+    ProjectData project = parse_project(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())));
+    project.path = QFileInfo(file).absoluteFilePath().toStdString();
+    return project;
   } catch (const ProjectError& e) {
     throw ProjectError(e.json_path(), e.message(), "Cannot open '" + path + "': ");
   }

@@ -37,6 +37,10 @@ class ProjectError : public IoError {
   std::string json_path_, message_;
 };
 
+// Checks the callbacks, the device and the validation choice as the loader does; ValueError says what is
+// wrong and what is allowed ("device: 'tpu' is not one of 'auto', 'cpu', 'gpu'.").
+void check_training_settings(const Settings& settings);
+
 Config project_to_json(const ProjectData& project);
 std::string project_to_text(const ProjectData& project);  // pretty-printed, stable key order
 ProjectData project_from_json(const Config& json);         // validates and migrates

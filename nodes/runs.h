@@ -3,18 +3,46 @@
 #pragma once
 #include <string>
 
+#include "data/dataset.h"
 #include "demos/demos.h"
 #include "model/model.h"
 #include "nodes/graph.h"
 
 namespace cornu::nodes {
 
-FitOptions fit_options(const Settings& settings);
+// The settings as fit() options: epochs, batches, shuffling and the seed; the validation they choose (a split
+// of the training rows, `data`'s test set as validation_data, or none); and the callbacks, a
+// ModelCheckpoint's relative filepath placed in the folder of the project at `project_path` (its default:
+// <project>.checkpoint.weights.h5). Throws DeviceError when the device asked for cannot train in this build,
+// ValueError when a checkpoint has no folder to go to (an unsaved project).
+FitOptions fit_options(const Settings& settings, const data::TrainTest& data, const std::string& project_path = "");
 
-// One history entry: {"started", "finished", "device", "settings", "epochs": [{"epoch": 1, "loss": ...}],
-// "stopped": "completed" | "stopped early" | "stopped by the user", "test": {...}}. Non-finite values become null.
+// Where a ModelCheckpoint writes: `filepath` as set ("" for the default), placed beside the project.
+std::string checkpoint_path(const std::string& filepath, const std::string& project_path);
+
+// A 16-hex-digit FNV-1a-64 of the train and test tensors' bytes: two runs with the same fingerprint saw the
+// same data. TODO(merge): use data::fingerprint.
+std::string data_fingerprint(const data::TrainTest& data);
+
+// What a run record says beyond the settings and the history.
+struct RunDetails {
+  std::string device = "cpu";  // the device that trained (training_device())
+  std::string fingerprint;     // data_fingerprint() of the data trained on; "" unknown
+  std::string weights;         // the run's weights, relative to the project's folder; "" none saved
+};
+
+// One history entry: {"started", "finished", "device", "seed", "settings", "data": {"name", its resolved
+// config, "fingerprint"}, "epochs": [{"epoch": 1, "loss": ...}], "stopped": "completed" | "stopped early" |
+// "stopped by the user", "test": {...}, "weights"}. Non-finite values become null.
 Config run_record(const Settings& settings, const History& history, const Logs& test, const std::string& started,
-                  const std::string& finished, const std::string& stopped);
+                  const std::string& finished, const std::string& stopped, const RunDetails& details = {});
+
+// Saves the weights of the run that started at `started` beside the project, atomically:
+// "mnist.cornu" -> "mnist.runs/2026-11-23T11-05-00Z.weights.h5" (a suffix when that name is taken). Returns
+// the path relative to the project's folder, for the record's "weights".
+std::string save_run_weights(const std::string& project_path, const std::string& started, Model& model);
+// The file a record's relative "weights" path names.
+std::string run_weights_file(const std::string& project_path, const std::string& relative);
 
 // Appends a run to the project's history, dropping the oldest beyond the most a file keeps (1,000 runs).
 void append_run(ProjectData& project, Config run);

@@ -4,6 +4,8 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "backend/devices.h"
+#include "callbacks/callback_registry.h"
 #include "core/error.h"
 #include "core/module_config.h"
 #include "data/builtin_datasets.h"
@@ -45,7 +47,23 @@ struct SettingRow {
   std::function<void(Settings&, const Config&)> write;  // the value is checked and never null here
 };
 
-std::vector<SettingRow> model_rows() {
+// Offers only devices that exist (the CPU, a GPU when CUDA finds one) and the project's own choice; the
+// doc names what was found.
+ParamSpec device_spec(const std::string& current) {
+  ParamSpec spec{.name = "device", .type = ParamType::Enum, .default_value = "auto", .choices = {"auto", "cpu"}};
+  std::string found;
+  for (const DeviceEntry& d : available_devices()) {
+    found += (found.empty() ? "" : "; ") + d.description();
+    if (d.kind == "gpu" && spec.choices.size() < 3) spec.choices.push_back("gpu");
+  }
+  if (current == "gpu" && spec.choices.size() < 3) spec.choices.push_back("gpu");  // Train says why it cannot
+  spec.doc = std::string("Where training runs; auto: the CPU") +
+             (gpu_training_available() ? " or the GPU" : " (GPU training comes with the CUDA backend)") +
+             ". Found: " + found + ".";
+  return spec;
+}
+
+std::vector<SettingRow> model_rows(const Settings& current) {
   std::vector<SettingRow> rows;
   rows.push_back({{.name = "model_name", .type = ParamType::String, .default_value = "",
                    .doc = "The Keras model's name; empty: 'sequential' or 'functional', as Keras names it."},
@@ -59,6 +77,12 @@ std::vector<SettingRow> model_rows() {
                    .doc = "Passes over the training data.", .minimum = 1.0, .maximum = double(nodes::kMaxEpochs)},
                   [](const Settings& s) { return Config(s.epochs); },
                   [](Settings& s, const Config& v) { s.epochs = v.get<int64_t>(); }});
+  rows.push_back({{.name = "validation", .type = ParamType::Enum, .default_value = "split",
+                   .doc = "What validates each epoch: split (validation_split of the training rows), test (the "
+                          "dataset's test set, as Keras's validation_data) or none.",
+                   .choices = nodes::kValidationChoices},
+                  [](const Settings& s) { return Config(s.validation); },
+                  [](Settings& s, const Config& v) { s.validation = v.get<std::string>(); }});
   rows.push_back({{.name = "validation_split", .type = ParamType::Float, .default_value = 0.1,
                    .doc = "Fraction of the training data held out to validate each epoch (0 to 0.99).",
                    .minimum = 0.0, .maximum = nodes::kMaxValidationSplit},
@@ -73,7 +97,18 @@ std::vector<SettingRow> model_rows() {
                    .minimum = 0.0, .maximum = double(nodes::kMaxSeed)},
                   [](const Settings& s) { return Config(s.seed); },
                   [](Settings& s, const Config& v) { s.seed = v.get<uint64_t>(); }});
+  rows.push_back({device_spec(current.device), [](const Settings& s) { return Config(s.device); },
+                  [](Settings& s, const Config& v) { s.device = v.get<std::string>(); }});
   return rows;
+}
+
+// The index of the callback `name` in the settings' list, or -1 when it is off.
+int callback_index(const Settings& s, const std::string& name) {
+  for (size_t i = 0; i < s.callbacks.size(); ++i) {
+    const Config& c = s.callbacks[i];
+    if (c.is_object() && c.value("class_name", "") == name) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 }  // namespace
@@ -86,6 +121,7 @@ SettingsForm::SettingsForm(nodes::Document& doc, QWidget* parent)
   add_model_rows();
   add_optimizer_rows();
   add_dataset_rows();
+  add_callback_rows();
   add_output_rows();
 }
 
@@ -94,6 +130,9 @@ std::string SettingsForm::layout_key(const nodes::Document& doc) {
                     std::to_string(doc.scope().size());
   for (const auto& n : doc.nodes())
     if (n.type == nodes::kOutputType) key += "|" + std::to_string(n.id) + ":" + n.name;
+  key += "|" + doc.settings().validation;  // validation_split shows for "split" only
+  for (const auto& entry : callback_registry().entries())  // a callback's rows show while it is on
+    key += callback_index(doc.settings(), entry.name) >= 0 ? "|" + entry.name : "";
   return key;
 }
 
@@ -109,7 +148,8 @@ void SettingsForm::change(const std::function<void(Settings&)>& edit, int gestur
 void SettingsForm::add_model_rows() {
   form_->add_heading("Training");
   const Settings defaults;
-  for (const SettingRow& row : model_rows()) {
+  for (const SettingRow& row : model_rows(doc_.settings())) {
+    if (row.spec.name == "validation_split" && doc_.settings().validation != "split") continue;  // it would do nothing
     ParamAccess access;
     access.value = [this, read = row.read] { return read(doc_.settings()); };
     access.is_set = [this, read = row.read, defaults] { return read(doc_.settings()) != read(defaults); };
@@ -222,6 +262,63 @@ void SettingsForm::add_dataset_rows() {
     access.begin_gesture = [this] { return doc_.begin_gesture(); };
     form_->add(spec, std::move(access), "dataset");
   }
+}
+
+void SettingsForm::add_callback_rows() {
+  form_->add_heading("Callbacks");
+  for (const auto& entry : callback_registry().entries()) {
+    const std::string name = entry.name;
+    ParamSpec on{.name = name, .type = ParamType::Bool, .default_value = false, .doc = entry.doc};
+    ParamAccess toggle;
+    toggle.value = [this, name] { return Config(callback_index(doc_.settings(), name) >= 0); };
+    toggle.is_set = [this, name] { return callback_index(doc_.settings(), name) >= 0; };
+    toggle.apply = [this, name](const Config& value, int gesture) {
+      const bool wanted = value.is_boolean() && value.get<bool>();
+      change([&](Settings& s) {
+        const int index = callback_index(s, name);
+        if (wanted && index < 0) s.callbacks.push_back({{"class_name", name}, {"config", Config::object()}});
+        if (!wanted && index >= 0) s.callbacks.erase(static_cast<size_t>(index));
+      }, gesture);
+    };
+    toggle.begin_gesture = [this] { return doc_.begin_gesture(); };
+    form_->add(on, std::move(toggle), "callbacks");
+    if (callback_index(doc_.settings(), name) < 0) continue;
+    for (const ParamSpec& spec : entry.params) add_callback_param(name, spec);
+  }
+}
+
+void SettingsForm::add_callback_param(const std::string& name, const ParamSpec& spec) {
+  // The value the user set in the callback's config, or null.
+  auto given = [this, name, key = spec.name]() -> Config {
+    const int index = callback_index(doc_.settings(), name);
+    if (index < 0) return nullptr;
+    const Config& c = doc_.settings().callbacks[static_cast<size_t>(index)];
+    return c.contains("config") && c.at("config").is_object() && c.at("config").contains(key) ? c.at("config").at(key)
+                                                                                                : Config();
+  };
+  ParamAccess access;
+  access.value = [given, spec] {
+    const Config v = given();
+    return v.is_null() ? spec.default_value : v;
+  };
+  access.is_set = [given, spec] {
+    const Config v = given();
+    return !v.is_null() && v != spec.default_value;
+  };
+  access.apply = [this, name, spec](const Config& value, int gesture) {
+    const bool reset = value.is_null() && !(spec.nullable && !spec.default_value.is_null());
+    const Config checked = reset ? Config() : checked_value(spec, value);
+    change([&](Settings& s) {
+      const int index = callback_index(s, name);
+      if (index < 0) return;
+      Config& c = s.callbacks[static_cast<size_t>(index)];
+      if (!c.contains("config") || !c.at("config").is_object()) c["config"] = Config::object();
+      if (reset) c["config"].erase(spec.name);
+      else c["config"][spec.name] = checked;
+    }, gesture);
+  };
+  access.begin_gesture = [this] { return doc_.begin_gesture(); };
+  form_->add(spec, std::move(access), QString::fromStdString(name));
 }
 
 void SettingsForm::add_output_rows() {

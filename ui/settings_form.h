@@ -1,7 +1,8 @@
 // What the inspector edits when no layer is selected: the model's name, the training settings, the
 // optimizer and its parameters (generated from the optimizer registry, learning rate first), the dataset
-// and its parameters, and the loss, loss weight and metrics of each Output node. Settings change through
-// Document::set_settings, the Output nodes through set_param: each change one undo step.
+// and its parameters, the callbacks (EarlyStopping, ...) and theirs, and the loss, loss weight and metrics of
+// each Output node. Settings change through Document::set_settings, the Output nodes through set_param: each
+// change one undo step.
 #pragma once
 #include <QWidget>
 #include <string>
@@ -30,6 +31,9 @@ class SettingsForm : public QWidget {
   void add_model_rows();
   void add_optimizer_rows();
   void add_dataset_rows();
+  // Each callback of the registry: an on/off row, and its parameters while it is on.
+  void add_callback_rows();
+  void add_callback_param(const std::string& name, const ParamSpec& spec);
   void add_output_rows();
   // Applies one change to a copy of the settings and hands it to the document (which checks it all).
   void change(const std::function<void(nodes::Settings&)>& edit, int gesture);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backend/devices.h"
 #include "core/error.h"
 #include "data/builtin_datasets.h"
 #include "nodes/compile.h"
@@ -334,6 +335,7 @@ void TrainingSession::run() {
   try {
     RunResult result;
     result.started = nodes::utc_now();
+    result.details.device = training_device(project_.settings.device);  // refused before the data loads
     emit status(tr("Loading %1…").arg(QString::fromStdString(project_.settings.dataset.value("name", std::string("data")))));
     const data::TrainTest data = data::load_dataset(project_.settings.dataset);
     if (stop_) {
@@ -362,8 +364,9 @@ void TrainingSession::run() {
       emit plane_points(points);
       emit_boundary(0);
     }
-    FitOptions fit = nodes::fit_options(project_.settings);
+    FitOptions fit = nodes::fit_options(project_.settings, data, project_.path);
     fit.verbose = 0;
+    result.details.fingerprint = nodes::data_fingerprint(data);
     auto reporter = std::make_shared<Reporter>(*this);
     const int64_t rows = data.train.x.rows();
     const int64_t train_rows = static_cast<int64_t>(std::floor(static_cast<double>(rows) * (1.0 - fit.validation_split)));
@@ -379,6 +382,12 @@ void TrainingSession::run() {
     const int done = static_cast<int>(result.history.epoch.size());
     if (boundary_model_) emit_boundary(done);  // the final map
     result.stopped = stop_ ? "stopped by the user" : done < fit.epochs ? "stopped early" : "completed";
+    try {  // a folder that refuses the file costs the run's own weights, not the run
+      if (!project_.path.empty() && done > 0)
+        result.details.weights = nodes::save_run_weights(project_.path, result.started, *model_);
+    } catch (const Error& e) {
+      emit status(QString::fromUtf8(e.what()));
+    }
     if (!stop_ || done > 0) {
       emit status(tr("Evaluating on the test set…"));
       EvaluateOptions eval;

@@ -14,6 +14,7 @@
 
 #include "model/model.h"
 #include "nodes/graph.h"
+#include "nodes/runs.h"
 #include "ui/boundary_view.h"
 #include "ui/evaluation.h"
 #include "ui/layer_histograms.h"
@@ -35,6 +36,7 @@ struct RunResult {
   std::string started, finished;
   double samples_per_second = 0;
   std::shared_ptr<const Predictions> predictions;  // for classifiers: the test set and what the model said
+  nodes::RunDetails details;  // the device, the data's fingerprint, the run's weights beside the project
 };
 
 class TrainingSession : public QObject {

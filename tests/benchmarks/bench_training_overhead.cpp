@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   for (int round = 0; round < 2; ++round) {  // alternate, so neither side gets a warmer machine
     if (!live_only) {
       ModelPtr model = nodes::build_model(project);
-      FitOptions fit = nodes::fit_options(project.settings);
+      FitOptions fit = nodes::fit_options(project.settings, data);
       fit.verbose = 0;
       QElapsedTimer t;
       t.start();

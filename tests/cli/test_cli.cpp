@@ -9,6 +9,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <functional>
 
 namespace {
 
@@ -163,6 +164,54 @@ class TestCli : public QObject {
     QVERIFY(cornu({"train", project, "--epochs", "1", "--verbose", "0", "--no-save"}).exit_code == 0);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(QJsonDocument::fromJson(f.readAll()).object()["history"].toArray().size(), 2);
+  }
+
+  void train_project_honours_callbacks_validation_and_device() {
+#ifndef CORNU_WITH_NODES
+    QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");
+#endif
+    QTemporaryDir dir;
+    QVERIFY(cornu({"demos", "--write", dir.path()}).exit_code == 0);
+    const QString project = dir.path() + "/spiral.cornu";
+    auto edit_settings = [&](const std::function<void(QJsonObject&)>& edit) {
+      QFile f(project);
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      QJsonObject j = QJsonDocument::fromJson(f.readAll()).object();
+      f.close();
+      QJsonObject settings = j["settings"].toObject();
+      edit(settings);
+      j["settings"] = settings;
+      QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      f.write(QJsonDocument(j).toJson());
+    };
+    // No epoch can improve val_loss by 1e9: with patience 0, training stops after the second epoch of 20.
+    edit_settings([](QJsonObject& s) {
+      s["epochs"] = 20;
+      s["validation"] = "test";
+      s["callbacks"] = QJsonArray{QJsonObject{{"class_name", "EarlyStopping"},
+                                              {"config", QJsonObject{{"patience", 0}, {"min_delta", 1e9}}}}};
+    });
+    Run r = cornu({"train", project, "--verbose", "0"});
+    QCOMPARE(r.exit_code, 0);
+    QFile f(project);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject run = QJsonDocument::fromJson(f.readAll()).object()["history"].toArray()[0].toObject();
+    f.close();
+    QCOMPARE(run["stopped"].toString(), QString("stopped early"));
+    QCOMPARE(run["epochs"].toArray().size(), 2);
+    QVERIFY2(run["epochs"].toArray()[0].toObject().contains("val_loss"), "the test set validates each epoch");
+    QCOMPARE(run["device"].toString(), QString("cpu"));
+    QVERIFY(run.contains("seed"));
+    QCOMPARE(run["data"].toObject()["name"].toString(), QString("spirals"));
+    QCOMPARE(run["data"].toObject()["fingerprint"].toString().size(), 16);
+    QVERIFY2(QFile::exists(dir.path() + "/" + run["weights"].toString()), qPrintable(run["weights"].toString()));
+    QVERIFY(run["weights"].toString().startsWith("spiral.runs/"));
+
+    // A GPU this build cannot train on is refused before any training, saying what to choose.
+    edit_settings([](QJsonObject& s) { s["device"] = "gpu"; });
+    r = cornu({"train", project, "--verbose", "0"});
+    QCOMPARE(r.exit_code, 1);
+    QVERIFY2(r.err.contains("choose device cpu", Qt::CaseInsensitive), qPrintable(r.err));
   }
 
   void broken_projects_are_explained() {

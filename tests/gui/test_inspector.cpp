@@ -15,6 +15,7 @@
 #include <QToolButton>
 #include <memory>
 
+#include "backend/cuda/cuda_info.h"
 #include "gui_driving.h"
 #include "nodes/live_checks.h"
 #include "project_fixtures.h"
@@ -302,6 +303,64 @@ class TestInspector : public QObject {
     choose(b.field<QComboBox>("settings.dataset"), "spirals");
     CHECK_JSON(b.doc.settings().dataset["name"], Config("spirals"));
     QVERIFY(b.field<QWidget>("dataset.samples"));
+  }
+
+  void training_device_validation_and_callbacks() {
+    Bench b;
+    // Validation: a combo of the three choices, each change one undo step.
+    auto* validation = b.field<QComboBox>("settings.validation");
+    QCOMPARE(validation->currentText(), QString("split"));
+    QVERIFY(b.inspector->findChild<QWidget*>("settings.validation_split"));
+    const int before = b.steps();
+    choose(validation, "test");
+    QCOMPARE(b.doc.settings().validation, std::string("test"));
+    QCOMPARE(b.steps(), before + 1);
+    QTRY_VERIFY(!b.inspector->findChild<QWidget*>("settings.validation_split"));  // only a split has a fraction
+    // Device: only what exists here (this build trains on the CPU; a GPU shows only where CUDA finds one).
+    auto* device = b.field<QComboBox>("settings.device");
+    QStringList devices;
+    for (int i = 0; i < device->count(); ++i) devices << device->itemText(i);
+    QStringList expected{"auto", "cpu"};
+    if (cuda::device_count() > 0) expected << "gpu";
+    QCOMPARE(devices, expected);
+    choose(device, "cpu");
+    QCOMPARE(b.doc.settings().device, std::string("cpu"));
+
+    // A callback: off, its parameters hidden; on, its parameters appear with Keras's defaults.
+    QVERIFY(!b.inspector->findChild<QWidget*>("EarlyStopping.patience"));
+    auto* early = b.field<QCheckBox>("callbacks.EarlyStopping");
+    QVERIFY(!early->isChecked());
+    early->click();
+    CHECK_JSON(b.doc.settings().callbacks, Config::parse(R"([{"class_name": "EarlyStopping", "config": {}}])"));
+    QTRY_VERIFY(b.inspector->findChild<QSpinBox*>("EarlyStopping.patience"));
+    auto* patience = b.field<QSpinBox>("EarlyStopping.patience");
+    QCOMPARE(patience->value(), 0);
+    QCOMPARE(b.field<QLineEdit>("EarlyStopping.monitor")->text(), QString("val_loss"));
+    type_into(patience, "3");
+    CHECK_JSON(b.doc.settings().callbacks[0]["config"]["patience"], Config(3));
+    type_into(patience, "-1");  // refused, with the reason under the field
+    QVERIFY(!b.error("EarlyStopping.patience").isEmpty());
+    CHECK_JSON(b.doc.settings().callbacks[0]["config"]["patience"], Config(3));
+    QCOMPARE(b.steps(), before + 4);
+    // Undo walks back: patience, then the callback itself (its rows go away).
+    b.doc.undo_stack().undo();
+    QVERIFY(!b.doc.settings().callbacks[0]["config"].contains("patience"));
+    b.doc.undo_stack().undo();
+    CHECK_JSON(b.doc.settings().callbacks, Config::array());
+    QTRY_VERIFY(!b.inspector->findChild<QWidget*>("EarlyStopping.patience"));
+
+    // Two on at once, as a screenshot for review.
+    b.field<QCheckBox>("callbacks.EarlyStopping")->click();
+    QTRY_VERIFY(b.inspector->findChild<QCheckBox*>("callbacks.ModelCheckpoint"));
+    b.field<QCheckBox>("callbacks.ModelCheckpoint")->click();
+    QTRY_VERIFY(b.inspector->findChild<QWidget*>("ModelCheckpoint.filepath"));
+    QCOMPARE(b.doc.settings().callbacks.size(), size_t(2));
+    if (const QString dir = qEnvironmentVariable("CORNU_SCREENSHOT_DIR"); !dir.isEmpty()) {
+      QWidget* page = b.inspector->findChild<QScrollArea*>()->widget();
+      page->adjustSize();
+      b.inspector->resize(320, std::max(400, page->sizeHint().height()));
+      QVERIFY(b.inspector->grab().save(QDir(dir).filePath("inspector-settings-callbacks.png")));
+    }
   }
 
   void output_loss_and_metrics() {

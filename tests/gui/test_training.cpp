@@ -16,7 +16,11 @@
 #include <QImage>
 #include <cmath>
 
+#include "data/builtin_datasets.h"
+#include "model/weights_io.h"
 #include "nodes/catalog.h"
+#include "nodes/compile.h"
+#include "nodes/runs.h"
 #include "ui/canvas.h"
 #include "ui/dashboard.h"
 #include "ui/evaluation.h"
@@ -192,6 +196,40 @@ class TestTraining : public QObject {
     QTest::mouseClick(w.dashboard->train_button(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!w.dashboard->training(), 60000);
     QCOMPARE(w.doc.data().history.back().at("stopped").get<std::string>(), std::string("completed"));
+  }
+
+  void a_saved_projects_run_records_its_data_and_weights() {
+    Window w(2);
+    QTemporaryDir dir;
+    w.doc.set_file_path(dir.filePath("spiral.cornu"));  // as after File > Save As
+    QTest::mouseClick(w.dashboard->train_button(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.dashboard->training(), 120000);
+    const Config& run = w.doc.data().history.back();
+    QTRY_VERIFY(run.contains("weights"));  // the window completes the dashboard's record
+    QCOMPARE(run.at("device").get<std::string>(), std::string("cpu"));
+    QVERIFY(run.at("seed") == Config(w.doc.settings().seed));
+    QCOMPARE(run.at("data").at("name").get<std::string>(), std::string("spirals"));
+    const std::string fingerprint = run.at("data").at("fingerprint").get<std::string>();
+    QCOMPARE(fingerprint, nodes::data_fingerprint(data::load_dataset(w.doc.settings().dataset)));
+    // The run's weights, beside the project, are the trained model's.
+    const std::string file = nodes::run_weights_file(w.doc.data().path, run.at("weights").get<std::string>());
+    ModelPtr reloaded = nodes::build_model(w.doc.data());
+    load_weights(*reloaded, file);
+    const data::TrainTest data = data::load_dataset(w.doc.settings().dataset);
+    QCOMPARE(reloaded->predict(data.test.x).to_vector(), w.dashboard->trained_model()->predict(data.test.x).to_vector());
+  }
+
+  void a_gpu_this_build_cannot_train_on_is_refused() {
+    Window w(1);
+    nodes::Settings s = w.doc.settings();
+    s.device = "gpu";
+    w.doc.set_settings(s);
+    const size_t runs = w.doc.data().history.size();
+    QTest::mouseClick(w.dashboard->train_button(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.dashboard->training(), 60000);
+    QVERIFY2(w.dashboard->progress_text().contains("choose device cpu", Qt::CaseInsensitive),
+             qPrintable(w.dashboard->progress_text()));
+    QCOMPARE(w.doc.data().history.size(), runs);
   }
 
   void a_graph_that_cannot_build_says_why() {

@@ -28,6 +28,10 @@ ProjectData sample_project() {
   s.epochs = 7;
   s.model_name = "mlp";
   s.optimizer = {{"class_name", "SGD"}, {"config", {{"learning_rate", 0.05}, {"momentum", 0.9}}}};
+  s.callbacks = {{{"class_name", "EarlyStopping"}, {"config", {{"monitor", "val_loss"}, {"patience", 3}}}},
+                 {{"class_name", "ModelCheckpoint"}, {"config", {{"save_best_only", true}}}}};
+  s.device = "cpu";
+  s.validation = "test";
   doc.set_settings(s);
   doc.append_history({{"started", "2026-11-23T10:00:00Z"}, {"stopped", "completed"},
                       {"epochs", {{{"epoch", 1}, {"loss", 0.5}, {"accuracy", 0.75}}, {{"epoch", 2}, {"loss", nullptr}}}}});
@@ -129,6 +133,41 @@ class ProjectTest : public QObject {
     refused(edited("\"name\":\"dense\"", "\"name\":\"a/b\""), "$.graph.nodes[2].name", "cannot name a layer");
     refused(edited("\"dataset\": {", "\"dataset\": {\"size\": 3, "), "$.settings.dataset", "unknown parameter 'size'");
     refused(edited("\"class_name\":\"SGD\"", "\"class_name\":\"SDG\""), "$.settings.optimizer", "Did you mean 'sgd'");
+  }
+
+  void trainingSettingsAreCheckedWithTheirPath() {
+    refused(edited("\"device\": \"cpu\"", "\"device\": \"tpu\""), "$.settings.device", "'auto', 'cpu', 'gpu'");
+    refused(edited("\"validation\": \"test\"", "\"validation\": \"val\""), "$.settings.validation",
+            "'split', 'test', 'none'");
+    refused(edited("\"validation\": \"test\"", "\"validation\": 1"), "$.settings.validation", "expected a string");
+    refused(edited("\"patience\":3", "\"patience\":-3"), "$.settings.callbacks[0]", "patience");
+    refused(edited("\"patience\":3", "\"patiense\":3"), "$.settings.callbacks[0]", "Did you mean 'patience'");
+    refused(edited("\"class_name\":\"EarlyStopping\"", "\"class_name\":\"EarlyStoping\""), "$.settings.callbacks[0]",
+            "Did you mean 'EarlyStopping'");
+    Config twice = project_to_json(sample_project());
+    twice["settings"]["callbacks"][1] = twice["settings"]["callbacks"][0];
+    refused(twice.dump(), "$.settings.callbacks[1]", "listed twice");
+    refused(edited("\"callbacks\": [", "\"callbacks\": [3, "), "$.settings.callbacks[0]", "expected an object");
+    // The document refuses what the loader refuses, before it becomes an undo step.
+    Document doc;
+    Settings s;
+    s.device = "tpu";
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.set_settings(s));
+    s.device = "auto";
+    s.callbacks = {{{"class_name", "ReduceLROnPlateau"}, {"config", {{"factor", 2.0}}}}};
+    QVERIFY_THROWS_EXCEPTION(ValueError, doc.set_settings(s));
+    QCOMPARE(doc.undo_stack().count(), 0);
+  }
+
+  void filesWithoutTheTrainingKeysLoadWithDefaults() {
+    // A file saved before callbacks, device and validation existed.
+    Config j = project_to_json(sample_project());
+    for (const char* key : {"callbacks", "device", "validation"}) j["settings"].erase(key);
+    const Settings s = project_from_json(j).settings;
+    QCOMPARE(s.callbacks, Config::array());
+    QCOMPARE(s.device, std::string("auto"));
+    QCOMPARE(s.validation, std::string("split"));
+    QCOMPARE(s.epochs, int64_t(7));
   }
 
   void hugeNumbersAreRefused() {
@@ -268,6 +307,24 @@ class ProjectTest : public QObject {
     ProjectData p = sample_project();
     p.history.push_back(run);
     QVERIFY(parse_project(project_to_text(p)) == p);
+  }
+
+  void runRecordsSayHowToRepeatTheRun() {
+    Settings s;
+    s.seed = 42;
+    s.dataset = {{"name", "spirals"}};
+    Config run = run_record(s, History{}, {}, "a", "b", "completed", {.fingerprint = "0123456789abcdef", .weights = "m.runs/a.weights.h5"});
+    QCOMPARE(run.at("seed"), Config(42));
+    QCOMPARE(run.at("device"), Config("cpu"));
+    QCOMPARE(run.at("data").at("name"), Config("spirals"));
+    QVERIFY(run.at("data").contains("noise"));  // every dataset parameter, defaults included
+    QCOMPARE(run.at("data").at("fingerprint"), Config("0123456789abcdef"));
+    ProjectData p = sample_project();
+    p.history.push_back(run);
+    QVERIFY(parse_project(project_to_text(p)) == p);
+    // A run's weights stay inside the project's folder.
+    p.history.back()["weights"] = "../elsewhere.weights.h5";
+    refused(project_to_text(p), "$.history[1].weights", "inside the project's folder");
   }
 };
 

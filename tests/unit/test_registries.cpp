@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include "activations/activation.h"
+#include "callbacks/callback_registry.h"
 #include "constraints/constraint.h"
 #include "initializers/initializer.h"
 #include "layers/layer.h"
@@ -10,6 +11,7 @@
 #include "metrics/metric.h"
 #include "optimizers/optimizer.h"
 #include "regularizers/regularizer.h"
+#include "error_message.h"
 
 using namespace cornu;
 
@@ -53,6 +55,7 @@ class TestRegistries : public QObject {
     check_entries(optimizer_registry());
     check_entries(metric_registry());
     check_entries(schedule_registry());
+    check_entries(callback_registry());
   }
 
   void layers_have_palette_categories() {
@@ -88,6 +91,22 @@ class TestRegistries : public QObject {
                                      "recall", "auc", "mean_squared_error", "mean_absolute_error",
                                      "root_mean_squared_error", "categorical_crossentropy",
                                      "sparse_categorical_crossentropy", "binary_crossentropy"});
+  }
+
+  void callbacks_resolve_with_keras_defaults() {
+    expect_names(callback_registry(), {"EarlyStopping", "ReduceLROnPlateau", "ModelCheckpoint"});
+    const Config early = resolve_callback({{"class_name", "EarlyStopping"}, {"config", {{"patience", 3}}}});
+    QCOMPARE(early.at("config").at("patience").get<int>(), 3);
+    QCOMPARE(early.at("config").at("monitor").get<std::string>(), std::string("val_loss"));  // Keras's default
+    QVERIFY(early.at("config").at("baseline").is_null());
+    QCOMPARE(resolve_callback({{"class_name", "ReduceLROnPlateau"}}).at("config").at("min_delta").get<double>(), 1e-4);
+    QVERIFY(make_callback({{"class_name", "ReduceLROnPlateau"}, {"config", {{"factor", 0.5}}}}) != nullptr);
+    QVERIFY(test::value_error([] { resolve_callback({{"class_name", "EarlyStoping"}}); }).contains("Did you mean 'EarlyStopping'"));
+    QVERIFY(test::value_error([] { resolve_callback({{"class_name", "EarlyStopping"}, {"config", {{"patience", -1}}}}); })
+                .contains("patience"));
+    QVERIFY(test::value_error([] { resolve_callback({{"class_name", "ReduceLROnPlateau"}, {"config", {{"factor", 1.5}}}}); })
+                .contains("factor"));
+    QVERIFY(test::value_error([] { make_callback({{"class_name", "ModelCheckpoint"}}); }).contains("filepath"));
   }
 
   void unknown_names_list_the_known_ones() {

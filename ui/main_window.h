@@ -22,6 +22,7 @@ namespace cornu::ui {
 class CanvasScene;
 class CanvasView;
 class Dashboard;
+class DataPanel;
 class EvaluationPanel;
 class Inspector;
 class Palette;
@@ -46,6 +47,7 @@ class MainWindow : public QMainWindow {
   ProblemsPanel* problems() const { return problems_; }
   Dashboard* dashboard() const { return dashboard_; }
   EvaluationPanel* evaluation() const { return evaluation_; }
+  DataPanel* data_panel() const { return data_panel_; }
   QAction* action(const QString& name) const;  // by objectName, e.g. "save", "undo" (tests, menus)
 
   // Files. Each returns false when it did not happen (refused, cancelled, an error shown to the user).
@@ -102,6 +104,7 @@ class MainWindow : public QMainWindow {
   ProblemsPanel* problems_ = nullptr;
   Dashboard* dashboard_ = nullptr;
   EvaluationPanel* evaluation_ = nullptr;
+  DataPanel* data_panel_ = nullptr;
   QLabel* training_banner_ = nullptr;
   QWidget* scope_bar_ = nullptr;
   QLabel* scope_label_ = nullptr;

@@ -1,6 +1,6 @@
 // What the inspector edits when no layer is selected: the model's name, the training settings, the
-// optimizer and its parameters (generated from the optimizer registry, learning rate first), the dataset
-// and its parameters, and the loss, loss weight and metrics of each Output node. Settings change through
+// optimizer and its parameters (generated from the optimizer registry, learning rate first), a pointer to
+// the Data panel (where the dataset is chosen), and the loss, loss weight and metrics of each Output node. Settings change through
 // Document::set_settings, the Output nodes through set_param: each change one undo step.
 #pragma once
 #include <QWidget>

@@ -88,6 +88,11 @@ class Run {
   void problem(int node, std::string message, Severity s = Severity::Error, std::optional<Edge> edge = {}) {
     report_.problems.push_back({s, node, edge, std::move(message)});
   }
+  std::string input_mismatch(const std::string& input, const Shape& takes, const Shape& data) const;
+  void data_problem(int node, std::string message, Severity s = Severity::Error) {
+    problem(node, std::move(message), s);
+    report_.problems.back().about_data = true;
+  }
 
   void structure() {
     int inputs = 0, outputs = 0;
@@ -310,32 +315,47 @@ static void check_loss(Run& run, const ProjectData& project, const Node& output,
   const int classes = labels->classes;
   if (labels->labels == data::LabelKind::Classes) {
     if (kind == LossKind::CategoricalCrossentropy) {
-      run.problem(output.id, who + ": the labels of " + data_name + " are class numbers (0 to " +
+      run.data_problem(output.id, who + ": the labels of " + data_name + " are class numbers (0 to " +
                                  std::to_string(classes - 1) + "), but categorical_crossentropy expects one-hot " +
                                  "vectors. Use sparse_categorical_crossentropy.");
     } else if (kind == LossKind::SparseCategoricalCrossentropy && units > 0 && units != classes) {
-      run.problem(output.id, who + ": " + data_name + " has " + std::to_string(classes) + " classes but '" +
+      run.data_problem(output.id, who + ": " + data_name + " has " + std::to_string(classes) + " classes but '" +
                                  producer.name + "' has " + units_text + ": set its units to " +
                                  std::to_string(classes) + ".");
     } else if (kind == LossKind::BinaryCrossentropy && classes != 2) {
-      run.problem(output.id, who + ": binary_crossentropy is for two classes, but " + data_name + " has " +
+      run.data_problem(output.id, who + ": binary_crossentropy is for two classes, but " + data_name + " has " +
                                  std::to_string(classes) + ". Use sparse_categorical_crossentropy with " +
                                  std::to_string(classes) + " softmax units.");
     } else if (kind == LossKind::BinaryCrossentropy && units > 1) {
-      run.problem(output.id, who + ": " + data_name + " has two classes, labelled 0 and 1, so binary_crossentropy "
+      run.data_problem(output.id, who + ": " + data_name + " has two classes, labelled 0 and 1, so binary_crossentropy "
                                  "needs one sigmoid unit, but '" + producer.name + "' has " + units_text + ".");
     } else if (!is_crossentropy(kind)) {
-      run.problem(output.id, who + ": " + loss->name + " treats the class numbers of " + data_name +
+      run.data_problem(output.id, who + ": " + loss->name + " treats the class numbers of " + data_name +
                                  " as quantities. For classification use sparse_categorical_crossentropy.",
                   Severity::Warning);
     }
   } else if (labels->labels == data::LabelKind::OneHot && kind == LossKind::SparseCategoricalCrossentropy) {
-    run.problem(output.id, who + ": the labels of " + data_name + " are one-hot vectors, but " +
+    run.data_problem(output.id, who + ": the labels of " + data_name + " are one-hot vectors, but " +
                                "sparse_categorical_crossentropy expects class numbers. Use categorical_crossentropy.");
   } else if (labels->labels == data::LabelKind::Regression && is_crossentropy(kind)) {
-    run.problem(output.id, who + ": " + data_name + " has numeric targets, not classes: use mean_squared_error " +
+    run.data_problem(output.id, who + ": " + data_name + " has numeric targets, not classes: use mean_squared_error " +
                                "or mean_absolute_error.");
   }
+}
+
+// Input against the data's samples. Same values in another arrangement ((784,) against (28, 28)) is the
+// common case: the fix is the Input's shape plus a Flatten, not other data.
+std::string Run::input_mismatch(const std::string& input, const Shape& takes, const Shape& data) const {
+  const std::string data_name = project_.settings.dataset.value("name", std::string("the dataset"));
+  std::string message = "Input '" + input + "' takes samples of shape " + takes.to_string() + ", but the samples of " +
+                        data_name + " are " + data.to_string() + ". ";
+  bool known = takes.rank() > 0;  // no None axis
+  for (int a = 0; a < takes.rank(); ++a) known = known && takes[a] > 0;
+  if (known && takes.size() == data.size() && takes.rank() == 1 && data.rank() > 1)
+    return message + "They hold the same " + std::to_string(data.size()) + " values: set the Input's shape to " +
+           data.to_string() + " and put a Flatten layer right after it.";
+  return message + "Set the Input's shape to " + data.to_string() +
+         (data.rank() > 1 ? " (and add a Flatten before the first Dense)" : "") + ", or choose data that fits.";
 }
 
 // A unit: what arrives must fit its Inputs; what leaves is what reaches its Outputs. False when not known.
@@ -381,7 +401,7 @@ void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
     try {
       labels = data::dataset_info(project_.settings.dataset);
     } catch (const Error& e) {
-      problem(0, std::string("Data: ") + e.what());
+      data_problem(0, std::string("Data: ") + e.what());
     }
   }
   int input_count = 0, output_count = 0;
@@ -448,12 +468,7 @@ void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
       bool fits = sample.rank() == labels->sample_shape.rank();
       for (int a = 0; fits && a < sample.rank(); ++a)
         fits = sample[a] == Shape::kNone || sample[a] == labels->sample_shape[a];
-      if (!fits)
-        problem(id, "The samples of " + project_.settings.dataset.value("name", std::string("the dataset")) +
-                        " have shape " + labels->sample_shape.to_string() + ", but Input '" + n.name + "' expects " +
-                        sample.to_string() + ". Set the Input's shape to " + labels->sample_shape.to_string() +
-                        (labels->sample_shape.rank() > 1 ? " (and add a Flatten before the first Dense)" : "") +
-                        ", or choose data that fits.");
+      if (!fits) data_problem(id, input_mismatch(n.name, sample, labels->sample_shape));
     }
   }
 }
@@ -539,6 +554,13 @@ CheckReport Checker::check_graph(const ProjectData& project, const Graph& graph,
                        std::to_string(static_cast<int64_t>(memory / (1 << 30))) +
                        " GiB. Make the largest layers smaller (the summary shows which).");
   return report;
+}
+
+std::vector<const Problem*> data_problems(const CheckReport& report) {
+  std::vector<const Problem*> found;
+  for (const Problem& p : report.problems)
+    if (p.about_data) found.push_back(&p);
+  return found;
 }
 
 CheckReport check(const ProjectData& project, const std::vector<int>& scope) {

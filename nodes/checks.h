@@ -21,6 +21,7 @@ struct Problem {
   int node = 0;              // 0: the model as a whole
   std::optional<Edge> edge;  // set when a connection is at fault
   std::string message;
+  bool about_data = false;  // compares the model with the project's data (the Data panel shows these)
 };
 
 struct NodeReport {
@@ -66,6 +67,10 @@ class Checker {
   std::unordered_map<int, CachedLayer> cache_;
   std::unordered_map<int, std::unique_ptr<Checker>> units_;  // per unit node: the checker of its body (ids are its own)
 };
+
+// The problems that compare the model with its data (sample shape, labels against the loss, a dataset that
+// cannot be described): the Data panel's verdict line.
+std::vector<const Problem*> data_problems(const CheckReport& report);
 
 // One-off check without a cache.
 CheckReport check(const ProjectData& project, const std::vector<int>& scope = {});

@@ -47,6 +47,7 @@
 #include "nodes/runs.h"
 #include "ui/canvas.h"
 #include "ui/dashboard.h"
+#include "ui/data_panel.h"
 #include "ui/evaluation.h"
 #include "ui/icons.h"
 #include "ui/inspector.h"
@@ -174,6 +175,7 @@ void MainWindow::build_docks() {
   problems_ = new ProblemsPanel(doc_, checks_, selection_);
   dashboard_ = new Dashboard(doc_);
   evaluation_ = new EvaluationPanel;
+  data_panel_ = new DataPanel(doc_);
 
   dock(tr("Layers"), "palette-dock", palette_, Qt::LeftDockWidgetArea);
   dock(tr("Inspector"), "inspector-dock", inspector_, Qt::RightDockWidgetArea);
@@ -181,6 +183,9 @@ void MainWindow::build_docks() {
   QDockWidget* problems_dock = dock(tr("Problems"), "problems-dock", problems_, Qt::BottomDockWidgetArea);
   QDockWidget* training_dock = dock(tr("Training"), "training-dock", dashboard_, Qt::BottomDockWidgetArea);
   tabifyDockWidget(summary_dock, problems_dock);
+  // Beside Training: the data is chosen and looked at just before a run, and the bottom area is wide
+  // enough for the form and the preview side by side.
+  tabifyDockWidget(problems_dock, dock(tr("Data"), "data-dock", data_panel_, Qt::BottomDockWidgetArea));
   QDockWidget* evaluation_dock = dock(tr("Evaluation"), "evaluation-dock", evaluation_, Qt::BottomDockWidgetArea);
   tabifyDockWidget(problems_dock, training_dock);
   tabifyDockWidget(training_dock, evaluation_dock);
@@ -505,6 +510,7 @@ void MainWindow::set_training(bool training) {
   view_->setInteractive(!training);
   view_->setAcceptDrops(!training);
   inspector_->setEnabled(!training);
+  data_panel_->setEnabled(!training);  // as the inspector: the settings stay as the run found them
   palette_->setEnabled(!training);
   for (const char* name : {"undo", "redo", "cut", "paste", "duplicate", "delete", "group-unit", "ungroup-unit",
                            "arrange", "new", "open", "train"})

@@ -27,6 +27,7 @@ namespace cornu::ui {
 class CanvasScene;
 class CanvasView;
 class Dashboard;
+class DataPanel;
 class EvaluationPanel;
 class LayerHistograms;
 class SketchPad;
@@ -55,6 +56,7 @@ class MainWindow : public QMainWindow {
   EvaluationPanel* evaluation() const { return evaluation_; }
   LayerHistograms* layer_histograms() const { return layer_histograms_; }
   SketchPad* sketch_pad() const { return sketch_pad_; }
+  DataPanel* data_panel() const { return data_panel_; }
   QAction* action(const QString& name) const;  // by objectName, e.g. "save", "undo" (tests, menus)
 
   // Files. Each returns false when it did not happen (refused, cancelled, an error shown to the user).
@@ -116,6 +118,7 @@ class MainWindow : public QMainWindow {
   LayerHistograms* layer_histograms_ = nullptr;
   SketchPad* sketch_pad_ = nullptr;
   std::weak_ptr<Model> sketch_source_;  // the trained model the pad's copy was made from
+  DataPanel* data_panel_ = nullptr;
   QLabel* training_banner_ = nullptr;
   QWidget* scope_bar_ = nullptr;
   QLabel* scope_label_ = nullptr;

@@ -56,6 +56,8 @@ class ParamEditor : public QObject {
   // missing required int): the form is then rebuilt with a line edit.
   bool can_show(const Config& value) const;
   Config current_value() const { return access_.value(); }
+  // Applies a value picked outside the field (a path from a file dialog), as if typed and committed.
+  void set_value(const Config& value) { commit(value, false); }
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;

@@ -8,7 +8,6 @@
 #include "callbacks/callback_registry.h"
 #include "core/error.h"
 #include "core/module_config.h"
-#include "data/builtin_datasets.h"
 #include "optimizers/optimizer.h"
 #include "ui/param_access.h"
 #include "ui/param_form.h"
@@ -211,57 +210,15 @@ void SettingsForm::add_optimizer_rows() {
 }
 
 void SettingsForm::add_dataset_rows() {
+  // The dataset, its parameters and a preview live in the Data panel, where the data can be seen.
   form_->add_heading("Data");
-  ParamSpec choice{.name = "dataset", .type = ParamType::Enum, .default_value = nullptr,
-                   .doc = "The data to train on: a dataset that comes with Cornu (None: choose one later).",
-                   .nullable = true};
-  for (const auto& d : data::builtin_datasets()) choice.choices.push_back(d.name);
-  ParamAccess pick;
-  pick.value = [this] {
-    const std::string name = dataset_name(doc_.settings());
-    return name.empty() ? Config() : Config(name);
-  };
-  pick.is_set = [this] { return !doc_.settings().dataset.is_null(); };
-  pick.apply = [this](const Config& value, int gesture) {
-    change([&](Settings& s) { s.dataset = value.is_null() ? Config() : Config{{"name", value}}; }, gesture);
-  };
-  form_->add(choice, std::move(pick), "settings");
-
   const std::string name = dataset_name(doc_.settings());
-  if (name.empty()) return;
-  const data::DatasetEntry* entry = nullptr;
-  try {
-    entry = &data::find_dataset(name);
-  } catch (const Error&) {
-    return;  // the document refuses unknown datasets; nothing to offer for one
-  }
-  if (!entry->doc.empty()) {
-    auto* doc = new QLabel(QString::fromStdString(entry->doc));
-    doc->setWordWrap(true);
-    doc->setForegroundRole(QPalette::PlaceholderText);
-    form_->add_wide(doc);
-  }
-  for (const ParamSpec& spec : entry->params) {
-    ParamAccess access;
-    access.value = [this, spec] {
-      const Config& d = doc_.settings().dataset;
-      return d.is_object() && d.contains(spec.name) ? d.at(spec.name) : spec.default_value;
-    };
-    access.is_set = [this, spec] {
-      const Config& d = doc_.settings().dataset;
-      return d.is_object() && d.contains(spec.name) && d.at(spec.name) != spec.default_value;
-    };
-    access.apply = [this, spec](const Config& value, int gesture) {
-      const Config checked = value.is_null() ? Config() : checked_value(spec, value);
-      change([&](Settings& s) {
-        if (!s.dataset.is_object()) return;
-        if (checked.is_null()) s.dataset.erase(spec.name);
-        else s.dataset[spec.name] = checked;
-      }, gesture);
-    };
-    access.begin_gesture = [this] { return doc_.begin_gesture(); };
-    form_->add(spec, std::move(access), "dataset");
-  }
+  auto* hint = new QLabel((name.empty() ? QString("No dataset chosen yet.") : "Dataset: " + QString::fromStdString(name) + ".") +
+                          " Choose and preview the data in the Data panel (View ▸ Data).");
+  hint->setObjectName("settings.data-hint");
+  hint->setWordWrap(true);
+  hint->setForegroundRole(QPalette::PlaceholderText);
+  form_->add_wide(hint);
 }
 
 void SettingsForm::add_callback_rows() {

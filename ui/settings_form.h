@@ -1,8 +1,8 @@
 // What the inspector edits when no layer is selected: the model's name, the training settings, the
-// optimizer and its parameters (generated from the optimizer registry, learning rate first), the dataset
-// and its parameters, the callbacks (EarlyStopping, ...) and theirs, and the loss, loss weight and metrics of
-// each Output node. Settings change through Document::set_settings, the Output nodes through set_param: each
-// change one undo step.
+// optimizer and its parameters (generated from the optimizer registry, learning rate first), validation and
+// device, the callbacks (EarlyStopping, ...) and theirs, a pointer to the Data panel (where the dataset is
+// chosen), and the loss, loss weight and metrics of each Output node. Settings change through
+// Document::set_settings, the Output nodes through set_param: each change one undo step.
 #pragma once
 #include <QWidget>
 #include <string>

@@ -45,6 +45,8 @@ struct ParamSpec {
   std::optional<double> minimum, maximum;
   bool nullable = false;  // null is a valid value (e.g. max_value: None)
   bool required = false;  // no default: the user must give it (Dense's units)
+  enum class PathKind { None, File, Folder };
+  PathKind path = PathKind::None;  // a String naming a file or folder: the editor offers Browse…
 };
 
 template <class Product>

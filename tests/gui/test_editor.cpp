@@ -26,6 +26,7 @@
 #include "nodes/compile.h"
 #include "nodes/project.h"
 #include "ui/canvas.h"
+#include "ui/data_panel.h"
 #include "ui/inspector.h"
 #include "ui/main_window.h"
 #include "ui/palette.h"
@@ -187,7 +188,7 @@ class TestEditor : public QObject {
     // Nothing selected: the inspector edits the model settings.
     QTest::mouseClick(e.viewport(), Qt::LeftButton, {}, {40, 40});
     QVERIFY(e.window.selection().empty());
-    choose(e.field<QComboBox>("settings.dataset"), "fashion-mnist");
+    choose(e.window.data_panel()->findChild<QComboBox*>("data.dataset"), "fashion-mnist");
     record();
 
     // The model the canvas describes: no problems, Keras's parameter count for this MLP.

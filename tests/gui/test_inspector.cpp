@@ -300,9 +300,9 @@ class TestInspector : public QObject {
     type_into(momentum, "0.9");
     CHECK_JSON(b.doc.settings().optimizer["config"]["momentum"], Config(0.9));
 
-    choose(b.field<QComboBox>("settings.dataset"), "spirals");
-    CHECK_JSON(b.doc.settings().dataset["name"], Config("spirals"));
-    QVERIFY(b.field<QWidget>("dataset.samples"));
+    // The dataset is chosen in the Data panel (tests/gui/test_data_panel.cpp); the settings say where.
+    QVERIFY(!b.field<QWidget>("data.dataset"));
+    QVERIFY(b.field<QLabel>("settings.data-hint")->text().contains("Data panel"));
   }
 
   void training_device_validation_and_callbacks() {

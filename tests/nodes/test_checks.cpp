@@ -167,13 +167,16 @@ class ChecksTest : public QObject {
     auto p = find(check(doc.data()), "binary_crossentropy scores each unit as a separate yes/no question");
     QCOMPARE(p.size(), size_t(1));
     QCOMPARE(p[0].node, ids.output);
+    QVERIFY(!p[0].about_data);  // the model against itself, whatever the data
     // Class-number labels with categorical_crossentropy.
     doc.set_param(ids.output, "loss", "categorical_crossentropy");
     QCOMPARE(find(check(doc.data()), "expects one-hot vectors. Use sparse_categorical_crossentropy").size(), size_t(1));
     // The number of classes.
     doc.set_param(ids.output, "loss", "sparse_categorical_crossentropy");
     doc.set_param(ids.logits, "units", 5);
-    QCOMPARE(find(check(doc.data()), "has 10 classes but 'dense_1' has 5 units: set its units to 10").size(), size_t(1));
+    const auto classes = find(check(doc.data()), "has 10 classes but 'dense_1' has 5 units: set its units to 10");
+    QCOMPARE(classes.size(), size_t(1));
+    QVERIFY(classes[0].about_data);  // the Data panel shows it
     doc.set_param(ids.logits, "units", 10);
     // Not probabilities.
     doc.set_param(ids.logits, "activation", "relu");
@@ -190,7 +193,17 @@ class ChecksTest : public QObject {
     QCOMPARE(find(check(doc.data()), "has no loss").size(), size_t(1));
     // Input shape against the data.
     doc.set_param(ids.input, "batch_shape", {nullptr, 784});
-    QCOMPARE(find(check(doc.data()), "have shape (28, 28), but Input 'image' expects (784,)").size(), size_t(1));
+    const CheckReport flat = check(doc.data());
+    auto mismatch = find(flat, "Input 'image' takes samples of shape (784,), but the samples of fashion-mnist are (28, 28). "
+                               "They hold the same 784 values: set the Input's shape to (28, 28) and put a Flatten");
+    QCOMPARE(mismatch.size(), size_t(1));
+    QVERIFY(mismatch[0].about_data);
+    QCOMPARE(data_problems(flat).size(), size_t(1));
+    // A shape that holds other values: the Input's shape or other data.
+    doc.set_param(ids.input, "batch_shape", {nullptr, 100});
+    QCOMPARE(find(check(doc.data()), "takes samples of shape (100,), but the samples of fashion-mnist are (28, 28). Set the "
+                                     "Input's shape to (28, 28) (and add a Flatten before the first Dense)").size(),
+             size_t(1));
   }
 
   void badParametersAreProblemsNotCrashes() {

@@ -46,11 +46,19 @@ ArrayDataset pair(const Tensor& x, const Tensor& y, const std::string& x_where, 
 
 std::string member(const std::string& path, const std::string& key) { return "'" + key + "' in '" + path + "'"; }
 
+// The labels file that must come with an .npy of features.
+std::string labels_path(const Config& c, const std::string& features) {
+  if (c.at("labels_path").get<std::string>().empty())
+    throw IoError("'" + features + "' is an .npy of features alone: set labels_path to the .npy of its labels, or "
+                  "save both in one archive with numpy.savez(path, x=..., y=...).");
+  return existing_path(c, "labels_path", "numpy");
+}
+
 TrainTest load(const Config& c) {
   const std::string path = existing_path(c, "path", "numpy");
   TrainTest data;
   if (!is_npz(path)) {
-    const std::string labels = existing_path(c, "labels_path", "numpy (a .npy of features needs labels_path)");
+    const std::string labels = labels_path(c, path);
     ArrayDataset all = pair(read_npy(path), read_npy(labels), "'" + path + "'", "'" + labels + "'");
     std::tie(data.train, data.test) = split_by_fraction(all, c);
     return data;
@@ -78,7 +86,7 @@ TrainTest load(const Config& c) {
 DatasetInfo info(const Config& c) {
   const std::string path = existing_path(c, "path", "numpy");
   if (!is_npz(path)) {
-    const std::string labels = existing_path(c, "labels_path", "numpy (a .npy of features needs labels_path)");
+    const std::string labels = labels_path(c, path);
     NpyHeader x = read_npy_header(path);
     if (x.shape.size() < 2)
       throw IoError("'" + path + "' has shape " + dims_to_string(x.shape) + "; features need shape (N, ...).");

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -215,6 +216,18 @@ void print_backend(const std::string& what, uint64_t seed) {
               info.core.c_str(), info.threads, static_cast<unsigned long long>(seed));
 }
 
+// What loading left out (skipped rows, unreadable images), a few lines at most, with the data's fingerprint.
+void print_data_warnings(const data::TrainTest& data) {
+  constexpr size_t kShown = 10;
+  for (size_t i = 0; i < std::min(data.warnings.size(), kShown); ++i)
+    std::fprintf(stderr, "Data: %s\n", data.warnings[i].c_str());
+  if (data.warnings.size() > kShown)
+    std::fprintf(stderr, "Data: ... and %zu more left out.\n", data.warnings.size() - kShown);
+  std::printf("Data: %lld training and %lld test samples, fingerprint %s\n",
+              static_cast<long long>(data.train.x.rows()), static_cast<long long>(data.test.x.rows()),
+              data::fingerprint(data).c_str());
+}
+
 int command_train_demo(const Options& o) {
   const Demo& demo = demo_of(o);
   const uint64_t seed = static_cast<uint64_t>(integer_option(o, "--seed", 1337, 0));
@@ -265,6 +278,7 @@ int command_train_project(const Options& o) {
   data::TrainTest data = data::load_dataset(project.settings.dataset);
   FitOptions fit = nodes::fit_options(project.settings, data, project.path);
   apply_overrides(fit, o);
+  print_data_warnings(data);
   ModelPtr model = nodes::build_model(project);
   if (o.values.count("--resume") && !nodes::load_project_weights(o.target, *model))
     throw ValueError("--resume: '" + nodes::weights_path_for(o.target) + "' does not exist yet; train without --resume first.");

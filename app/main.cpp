@@ -4,6 +4,7 @@
 #include "cli.h"
 #ifdef CORNU_WITH_UI
 #include "gui.h"
+#include "ui/image_folder.h"
 #endif
 
 namespace {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
 #ifdef CORNU_WITH_UI
+    cornu::ui::register_image_datasets();  // before anything reads the dataset registry, in the editor or the CLI
     if (wants_editor(args)) return cornu::app::run_gui(argc, argv, args);
 #endif
     return cornu::cli::run(args);

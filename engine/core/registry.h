@@ -36,6 +36,9 @@ enum class ParamType {
 };
 const char* param_type_name(ParamType);
 
+// What a String parameter names on disk, if anything (see ParamSpec::path).
+enum class PathKind { None, File, Folder };
+
 struct ParamSpec {
   std::string name;
   ParamType type = ParamType::Any;
@@ -45,8 +48,10 @@ struct ParamSpec {
   std::optional<double> minimum, maximum;
   bool nullable = false;  // null is a valid value (e.g. max_value: None)
   bool required = false;  // no default: the user must give it (Dense's units)
-  enum class PathKind { None, File, Folder };
-  PathKind path = PathKind::None;  // a String naming a file or folder: the editor offers Browse…
+  // A String parameter that names a file or a folder: the editors add a Browse button. Last in the struct so
+  // that existing designated initializers keep compiling.
+  using PathKind = cornu::PathKind;  // ParamSpec::PathKind::File and cornu::PathKind::File both work
+  PathKind path = PathKind::None;
 };
 
 template <class Product>

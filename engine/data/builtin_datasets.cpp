@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 #include "data/fashion_mnist.h"
+#include "data/file_datasets.h"
+#include "data/normalization.h"
 #include "data/synthetic.h"
 
 namespace cornu::data {
@@ -125,14 +127,29 @@ std::vector<DatasetEntry> make_entries() {
                           make_moons, {"upper moon", "lower moon"}));
   e.push_back(circles());
   e.push_back(blobs());
+  for (DatasetEntry (*file_entry)() : {csv_dataset, idx_dataset, numpy_dataset, hdf5_dataset})
+    e.push_back(file_entry());
+  for (DatasetEntry& entry : e) add_normalization_param(entry.params);
   return e;
+}
+
+std::vector<DatasetEntry>& registry() {
+  static std::vector<DatasetEntry> entries = make_entries();
+  return entries;
 }
 
 }  // namespace
 
-const std::vector<DatasetEntry>& builtin_datasets() {
-  static const std::vector<DatasetEntry> entries = make_entries();
-  return entries;
+const std::vector<DatasetEntry>& builtin_datasets() { return registry(); }
+
+void register_dataset(DatasetEntry entry) {
+  for (const DatasetEntry& d : registry())
+    if (d.name == entry.name)
+      throw ValueError("A dataset called '" + entry.name + "' is already registered; give the new one another name.");
+  if (!entry.info || !entry.load)
+    throw ValueError("The dataset entry '" + entry.name + "' needs both an info and a load function.");
+  add_normalization_param(entry.params);
+  registry().push_back(std::move(entry));
 }
 
 const DatasetEntry& find_dataset(const std::string& name) {
@@ -163,7 +180,9 @@ DatasetInfo dataset_info(const Config& choice) {
 
 TrainTest load_dataset(const Config& choice) {
   Config c = resolve_dataset(choice);
-  return find_dataset(c.at("name").get<std::string>()).load(c);
+  TrainTest data = find_dataset(c.at("name").get<std::string>()).load(c);
+  apply_normalization(data, c.at("normalization").get<std::string>());
+  return data;
 }
 
 }  // namespace cornu::data

@@ -34,12 +34,19 @@ struct DatasetEntry {
   std::function<TrainTest(const Config& resolved)> load;
 };
 
+// Every entry: the built-in ones (generated sets, Fashion-MNIST, the file formats csv, idx, numpy, hdf5) and
+// those added by register_dataset. Each entry's params end with `normalization` (see data/normalization.h).
 const std::vector<DatasetEntry>& builtin_datasets();
+// Adds an entry from outside the engine (the GUI's "image-folder"). Call it at start-up, before anything reads
+// the registry: references returned by find_dataset stay valid only until the next registration. Throws
+// ValueError when the name is taken; a registered entry gets the common `normalization` parameter too.
+void register_dataset(DatasetEntry entry);
 // Throws ValueError naming the datasets (with a "Did you mean") when there is none by that name.
 const DatasetEntry& find_dataset(const std::string& name);
 // The choice {"name": ..., params...} with every parameter filled in and checked.
 Config resolve_dataset(const Config& choice);
 DatasetInfo dataset_info(const Config& choice);
+// The entry's load, then the chosen normalization (fitted on the training part).
 TrainTest load_dataset(const Config& choice);
 
 }  // namespace cornu::data

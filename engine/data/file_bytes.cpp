@@ -120,6 +120,26 @@ std::string read_maybe_gzipped(const std::string& path) {
   return is_gzip(bytes) ? gunzip(bytes, path) : bytes;
 }
 
+std::string read_prefix_maybe_gzipped(const std::string& path, size_t max_bytes) {
+  {
+    std::error_code ec;
+    auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status) || std::filesystem::is_directory(status))
+      read_file_bytes(path);  // throws the same message as a full read would
+  }
+  // gzread reads plain files as they are, so one call serves both.
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (!file) throw IoError("Cannot open '" + path + "' for reading. Check its permissions.");
+  std::string bytes(max_bytes, '\0');
+  int got = gzread(file, bytes.data(), static_cast<unsigned>(std::min<size_t>(max_bytes, 1u << 30)));
+  int errnum = 0;
+  std::string why = got < 0 ? gzerror(file, &errnum) : "";
+  gzclose(file);
+  if (got < 0) throw IoError("'" + path + "' cannot be read: " + why + ". The file is damaged; get it again.");
+  bytes.resize(static_cast<size_t>(got));
+  return bytes;
+}
+
 void write_file_atomic(const std::string& path, std::string_view bytes) {
   const std::string tmp = path + ".tmp";
   std::error_code ec;

@@ -27,6 +27,10 @@ std::string gzip(std::string_view bytes);
 // read_file_bytes, then gunzip when the content is gzip (detected by its magic bytes, not by the name).
 std::string read_maybe_gzipped(const std::string& path);
 
+// At most the first `max_bytes` of a file, decompressed when it is gzipped: the headers readers need for a
+// quick description (IDX dimensions, CSV first lines) without reading the whole file. IoError as read_file_bytes.
+std::string read_prefix_maybe_gzipped(const std::string& path, size_t max_bytes);
+
 // Writes `bytes` to path + ".tmp", then renames it over `path`, so readers never see half a file.
 void write_file_atomic(const std::string& path, std::string_view bytes);
 

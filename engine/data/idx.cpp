@@ -38,9 +38,8 @@ double idx_value(const unsigned char* p, const IdxType& type) {
   }
 }
 
-}  // namespace
-
-Tensor parse_idx(std::string_view bytes, const std::string& name) {
+// The type and dimensions from the start of an IDX file; `bytes` may hold only the header.
+std::pair<const IdxType*, std::vector<int64_t>> parse_header(std::string_view bytes, const std::string& name) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   if (bytes.size() < 4)
     throw IoError("'" + name + "' is too short to be an IDX file (" + std::to_string(bytes.size()) + " bytes).");
@@ -60,6 +59,21 @@ Tensor parse_idx(std::string_view bytes, const std::string& name) {
                   " dimensions but the file ends after " + std::to_string(bytes.size()) + " bytes.");
   std::vector<int64_t> dims(static_cast<size_t>(rank));
   for (int i = 0; i < rank; ++i) dims[static_cast<size_t>(i)] = static_cast<int64_t>(read_big_endian(p + 4 + 4 * i, 4));
+  return {type, dims};
+}
+
+}  // namespace
+
+IdxHeader read_idx_header(const std::string& path) {
+  auto [type, dims] = parse_header(read_prefix_maybe_gzipped(path, 4 + 4 * 255), path);
+  return {dims, type->integer};
+}
+
+Tensor parse_idx(std::string_view bytes, const std::string& name) {
+  auto [type, dims] = parse_header(bytes, name);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const int rank = static_cast<int>(dims.size());
+  const size_t header = 4 + 4 * static_cast<size_t>(rank);
 
   // Sizes are checked against the file before anything is allocated.
   const auto count = checked_product(dims);

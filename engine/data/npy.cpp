@@ -81,7 +81,7 @@ void for_each_element(const std::vector<int64_t>& dims, int64_t count, bool fort
 
 }  // namespace
 
-Tensor parse_npy(std::string_view bytes, const std::string& name) {
+NpyHeader parse_npy_start(std::string_view bytes, const std::string& name, size_t* data_start_out) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   if (bytes.size() < 10 || bytes.substr(0, 6) != kMagic)
     throw IoError("'" + name + "' is not a .npy file: it does not start with the bytes \\x93NUMPY.");
@@ -99,7 +99,17 @@ Tensor parse_npy(std::string_view bytes, const std::string& name) {
   if (bytes.size() < data_start)
     throw IoError("'" + name + "' is truncated: it ends inside its " + std::to_string(header_length) +
                   "-byte .npy header.");
-  NpyHeader h = parse_npy_header(bytes.substr(8 + length_bytes, header_length), name);
+  if (data_start_out) *data_start_out = data_start;
+  return parse_npy_header(bytes.substr(8 + length_bytes, header_length), name);
+}
+
+NpyHeader read_npy_header(const std::string& path) {
+  return parse_npy_start(read_prefix_maybe_gzipped(path, 10 + kMaxNpyHeaderBytes), path, nullptr);
+}
+
+Tensor parse_npy(std::string_view bytes, const std::string& name) {
+  size_t data_start = 0;
+  NpyHeader h = parse_npy_start(bytes, name, &data_start);
 
   // Sizes are checked against the file before anything is allocated.
   const auto count = checked_product(h.shape);
@@ -108,7 +118,7 @@ Tensor parse_npy(std::string_view bytes, const std::string& name) {
     throw IoError("'" + name + "' is truncated or damaged: its header announces shape " + dims_to_string(h.shape) +
                   " of " + std::to_string(item) + "-byte values, more than the " + std::to_string(payload) +
                   " bytes of data it holds.");
-  const unsigned char* data = p + data_start;
+  const unsigned char* data = reinterpret_cast<const unsigned char*>(bytes.data()) + data_start;
   const size_t itemsize = item;
   if (h.dtype.kind == 'f') {
     Tensor t = Tensor::empty(Shape(h.shape), DType::Float32);

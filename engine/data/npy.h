@@ -4,7 +4,10 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include "core/tensor.h"
+#include "data/npy_header.h"
 
 namespace cornu::data {
 
@@ -24,6 +27,16 @@ void write_npy(const std::string& path, const Tensor& t);
 
 // Writes a .npz archive as numpy.savez (stored) or, with `compress`, numpy.savez_compressed (deflated).
 void write_npz(const std::string& path, const std::map<std::string, Tensor>& arrays, bool compress = false);
+
+// The header of a .npy file (dtype and shape) from its first bytes only, and the same for each member of a
+// .npz archive, keyed as read_npz keys them: quick descriptions without reading the arrays.
+NpyHeader read_npy_header(const std::string& path);
+std::map<std::string, NpyHeader> read_npz_headers(const std::string& path);
+// Only the named arrays of a .npz archive (IoError naming the arrays present when one is missing).
+std::map<std::string, Tensor> read_npz(const std::string& path, const std::vector<std::string>& keys);
+
+// The header of .npy bytes (or of their start); `data_start` (when given) receives the offset of the values.
+NpyHeader parse_npy_start(std::string_view bytes, const std::string& name, size_t* data_start);
 
 // The parsers and the serializer behind these functions, on bytes in memory; `name` is used in errors.
 Tensor parse_npy(std::string_view bytes, const std::string& name);

@@ -1,6 +1,8 @@
 // .npz archives: a zip of .npy members (numpy.savez stores them, numpy.savez_compressed deflates them).
 #include <zip.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <memory>
 
 #include "core/error.h"
@@ -52,6 +54,57 @@ std::string read_member(zip_t* archive, zip_uint64_t index, const zip_stat_t& st
   return bytes;
 }
 
+// Calls f(key, index, stat, where) for each .npy member; IoError for anything else in the archive.
+template <class F>
+void for_each_member(zip_t* archive, const std::string& name, F&& f) {
+  const zip_int64_t entries = zip_get_num_entries(archive, 0);
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(archive, static_cast<zip_uint64_t>(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME))
+      throw IoError("Member " + std::to_string(i) + " of '" + name + "' cannot be read; the archive is damaged.");
+    std::string member = st.name;
+    if (!member.empty() && member.back() == '/') continue;  // a folder entry
+    const std::string where = "Member '" + member + "' of '" + name + "'";
+    if (member.size() < 4 || member.compare(member.size() - 4, 4, ".npy") != 0)
+      throw IoError(where + " is not a .npy array; a .npz archive should hold only arrays saved by numpy.savez.");
+    f(member.substr(0, member.size() - 4), static_cast<zip_uint64_t>(i), st, where);
+  }
+}
+
+// The arrays whose key `wanted` accepts.
+template <class Wanted>
+std::map<std::string, Tensor> read_members(zip_t* archive, const std::string& name, Wanted&& wanted) {
+  std::map<std::string, Tensor> arrays;
+  bool any = false;
+  for_each_member(archive, name, [&](const std::string& key, zip_uint64_t index, const zip_stat_t& st,
+                                     const std::string& where) {
+    any = true;
+    if (!wanted(key)) return;
+    std::string npy = read_member(archive, index, st, where);
+    if (!arrays.emplace(key, parse_npy(npy, name + ":" + key + ".npy")).second)
+      throw IoError("'" + name + "' holds the array '" + key + "' twice; the archive is damaged.");
+  });
+  if (!any) throw IoError("'" + name + "' holds no arrays.");
+  return arrays;
+}
+
+// An archive read from its file (only the members asked for are then read).
+ZipHandle open_archive(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) read_file_bytes(path);  // its message: missing, a folder...
+  int code = 0;
+  ZipHandle archive(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code));
+  if (!archive) {
+    zip_error_t error;
+    zip_error_init_with_code(&error, code);
+    std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    throw IoError("'" + path + "' is not a valid .npz (zip) archive: " + why + ".");
+  }
+  return archive;
+}
+
 }  // namespace
 
 std::map<std::string, Tensor> parse_npz(std::string_view bytes, const std::string& name) {
@@ -74,28 +127,40 @@ std::map<std::string, Tensor> parse_npz(std::string_view bytes, const std::strin
   }
   zip_error_fini(&error);
 
-  std::map<std::string, Tensor> arrays;
-  const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
-  for (zip_int64_t i = 0; i < entries; ++i) {
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(archive.get(), static_cast<zip_uint64_t>(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME))
-      throw IoError("Member " + std::to_string(i) + " of '" + name + "' cannot be read; the archive is damaged.");
-    std::string member = st.name;
-    if (!member.empty() && member.back() == '/') continue;  // a folder entry
-    const std::string where = "Member '" + member + "' of '" + name + "'";
-    if (member.size() < 4 || member.compare(member.size() - 4, 4, ".npy") != 0)
-      throw IoError(where + " is not a .npy array; a .npz archive should hold only arrays saved by numpy.savez.");
-    std::string key = member.substr(0, member.size() - 4);
-    std::string npy = read_member(archive.get(), static_cast<zip_uint64_t>(i), st, where);
-    if (!arrays.emplace(key, parse_npy(npy, name + ":" + member)).second)
-      throw IoError("'" + name + "' holds the array '" + key + "' twice; the archive is damaged.");
-  }
-  if (arrays.empty()) throw IoError("'" + name + "' holds no arrays.");
-  return arrays;
+  return read_members(archive.get(), name, [](const std::string&) { return true; });
 }
 
 std::map<std::string, Tensor> read_npz(const std::string& path) { return parse_npz(read_file_bytes(path), path); }
+
+std::map<std::string, Tensor> read_npz(const std::string& path, const std::vector<std::string>& keys) {
+  ZipHandle archive = open_archive(path);
+  std::map<std::string, Tensor> arrays = read_members(archive.get(), path, [&](const std::string& key) {
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  });
+  for (const std::string& key : keys)
+    if (!arrays.count(key)) {
+      std::string present;
+      for (const auto& [other, header] : read_npz_headers(path)) present += (present.empty() ? "" : ", ") + other;
+      throw IoError("'" + path + "' has no array '" + key + "'; it holds: " + present + ".");
+    }
+  return arrays;
+}
+
+std::map<std::string, NpyHeader> read_npz_headers(const std::string& path) {
+  ZipHandle archive = open_archive(path);
+  std::map<std::string, NpyHeader> headers;
+  for_each_member(archive.get(), path, [&](const std::string& key, zip_uint64_t index, const zip_stat_t&,
+                                           const std::string& where) {
+    std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive.get(), index, 0));
+    if (!file) throw IoError(where + " cannot be opened; the archive is damaged.");
+    std::string start(10 + kMaxNpyHeaderBytes, '\0');
+    zip_int64_t got = zip_fread(file.get(), start.data(), start.size());
+    if (got < 0) throw IoError(where + " is damaged: " + std::string(zip_error_strerror(zip_file_get_error(file.get()))) + ".");
+    start.resize(static_cast<size_t>(got));
+    headers.emplace(key, parse_npy_start(start, path + ":" + key + ".npy", nullptr));
+  });
+  return headers;
+}
 
 void write_npz(const std::string& path, const std::map<std::string, Tensor>& arrays, bool compress) {
   if (arrays.empty()) throw ValueError("write_npz needs at least one array to save.");

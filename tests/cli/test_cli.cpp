@@ -214,6 +214,49 @@ class TestCli : public QObject {
     QVERIFY2(r.err.contains("choose device cpu", Qt::CaseInsensitive), qPrintable(r.err));
   }
 
+  // A project whose data is the user's CSV file: rows it cannot read are skipped and reported, and the data's
+  // fingerprint is printed; "image-folder" (registered by main() from ui/) is known to the command line too.
+  void train_project_on_a_csv_file() {
+#ifndef CORNU_WITH_NODES
+    QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");
+#endif
+    QTemporaryDir dir;
+    QVERIFY(cornu({"demos", "--write", dir.path()}).exit_code == 0);
+    QString csv = "x1,x2,label\n";
+    for (int i = 0; i < 200; ++i) {
+      const int a = i % 2, b = (i / 2) % 2;
+      csv += QString("%1,%2,%3\n").arg(a + 0.01 * (i % 7)).arg(b - 0.01 * (i % 5)).arg(a ^ b);
+      if (i == 50) csv += "oops,1,0\n";  // line 53
+    }
+    QFile data(dir.path() + "/xor.csv");
+    QVERIFY(data.open(QIODevice::WriteOnly));
+    data.write(csv.toUtf8());
+    data.close();
+    const QString project = dir.path() + "/xor.cornu";
+    auto set_dataset = [&](const QJsonObject& dataset) {
+      QFile f(project);
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      QJsonObject j = QJsonDocument::fromJson(f.readAll()).object();
+      f.close();
+      QJsonObject settings = j["settings"].toObject();
+      settings["dataset"] = dataset;
+      j["settings"] = settings;
+      QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      f.write(QJsonDocument(j).toJson());
+    };
+    set_dataset({{"name", "csv"}, {"path", data.fileName()}, {"bad_rows", "skip"}});
+    Run r = cornu({"train", project, "--epochs", "1", "--verbose", "0", "--no-save"});
+    QCOMPARE(r.exit_code, 0);
+    QVERIFY2(r.err.contains("xor.csv' line 53, column 1 ('x1') holds 'oops'"), qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("Data: 160 training and 40 test samples, fingerprint "), qPrintable(r.out + r.err));
+#ifdef CORNU_WITH_UI
+    set_dataset({{"name", "image-folder"}, {"path", dir.path() + "/no-such-folder"}});
+    r = cornu({"train", project, "--epochs", "1", "--verbose", "0", "--no-save"});
+    QVERIFY(r.exit_code != 0);
+    QVERIFY2(r.err.contains("no-such-folder' (path): it does not exist"), qPrintable(r.out + r.err));
+#endif
+  }
+
   void broken_projects_are_explained() {
 #ifndef CORNU_WITH_NODES
     QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");

@@ -290,7 +290,7 @@ int command_train_project(const Options& o) {
   nodes::ProjectData result = saved;
   // The run's own weights first: the record names them.
   const nodes::RunDetails details{.device = device,
-                                  .fingerprint = nodes::data_fingerprint(data),
+                                  .fingerprint = data::fingerprint(data),
                                   .weights = nodes::save_run_weights(project.path, started, *model)};
   nodes::append_run(result, nodes::run_record(used, out.history, out.test, started, nodes::utc_now(), out.stopped, details));
   // Someone (the editor, say) saved the project while this trained: keep their version, write ours beside it.

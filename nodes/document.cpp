@@ -333,17 +333,6 @@ void Document::append_history(const Config& run) {
   emit changed();
 }
 
-bool Document::replace_run(const std::string& started, const Config& run) {
-  for (auto it = data_.history.rbegin(); it != data_.history.rend(); ++it) {
-    if (!it->is_object() || it->value("started", "") != started) continue;
-    *it = run;
-    dirty_without_undo_ = true;
-    emit changed();
-    return true;
-  }
-  return false;
-}
-
 // --- primitives ---
 
 void Document::insert_node_at(size_t index, const Node& node) {

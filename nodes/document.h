@@ -91,9 +91,6 @@ class Document : public QObject {
   void reset(ProjectData data);
   // Training history is appended outside the undo history (a run is not an edit) but makes the document dirty.
   void append_history(const Config& run);
-  // Replaces the last run that started at `started` by `run` (a record completed after it was appended);
-  // false when there is none.
-  bool replace_run(const std::string& started, const Config& run);
   const QString& file_path() const { return file_path_; }
   void set_file_path(const QString& path) {
     file_path_ = path;

@@ -70,18 +70,6 @@ FitOptions fit_options(const Settings& s, const data::TrainTest& data, const std
   return f;
 }
 
-std::string data_fingerprint(const data::TrainTest& data) {
-  uint64_t hash = 14695981039346656037ull;  // FNV-1a-64 offset basis
-  for (const Tensor* t : {&data.train.x, &data.train.y, &data.test.x, &data.test.y}) {
-    const auto* bytes = static_cast<const unsigned char*>(t->raw());
-    const size_t n = static_cast<size_t>(t->size()) * dtype_size(t->dtype());
-    for (size_t i = 0; i < n; ++i) hash = (hash ^ bytes[i]) * 1099511628211ull;  // FNV prime
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
-
 Config run_record(const Settings& settings, const History& history, const Logs& test, const std::string& started,
                   const std::string& finished, const std::string& stopped, const RunDetails& details) {
   Config epochs = Config::array();

@@ -20,14 +20,10 @@ FitOptions fit_options(const Settings& settings, const data::TrainTest& data, co
 // Where a ModelCheckpoint writes: `filepath` as set ("" for the default), placed beside the project.
 std::string checkpoint_path(const std::string& filepath, const std::string& project_path);
 
-// A 16-hex-digit FNV-1a-64 of the train and test tensors' bytes: two runs with the same fingerprint saw the
-// same data. TODO(merge): use data::fingerprint.
-std::string data_fingerprint(const data::TrainTest& data);
-
 // What a run record says beyond the settings and the history.
 struct RunDetails {
   std::string device = "cpu";  // the device that trained (training_device())
-  std::string fingerprint;     // data_fingerprint() of the data trained on; "" unknown
+  std::string fingerprint;     // data::fingerprint() of the data trained on; "" unknown
   std::string weights;         // the run's weights, relative to the project's folder; "" none saved
 };
 

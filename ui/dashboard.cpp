@@ -437,7 +437,8 @@ void Dashboard::on_epoch_end(int epoch, const Logs& logs) {
 void Dashboard::on_finished(const RunResult& result) {
   if (!session_) return;
   nodes::Settings used = session_->project().settings;
-  doc_.append_history(nodes::run_record(used, result.history, result.test, result.started, result.finished, result.stopped));
+  doc_.append_history(nodes::run_record(used, result.history, result.test, result.started, result.finished,
+                                        result.stopped, result.details));
   trained_ = session_->model();
   trained_graph_ = session_->project().graph;
   const size_t epochs = result.history.epoch.size();

@@ -70,6 +70,7 @@ class DataPanel : public QWidget {
   ScatterView* scatter_ = nullptr;
   QTableWidget* table_ = nullptr;
   QTableWidget* csv_table_ = nullptr;
+  bool csv_has_header_ = false;  // label columns are then chosen by name
   ClassCounts* counts_ = nullptr;
 };
 

@@ -12,12 +12,14 @@ namespace cornu::ui {
 void DataPanel::show_csv(std::shared_ptr<const CsvHead> head) {
   csv_table_->setVisible(head != nullptr);
   if (!head) return;
+  csv_has_header_ = head->has_header;
   const int columns = static_cast<int>(head->column_names.size());
   csv_table_->clear();
   csv_table_->setColumnCount(columns);
   csv_table_->setRowCount(static_cast<int>(head->rows.size()));
   for (int c = 0; c < columns; ++c) {
     auto* item = new QTableWidgetItem(QString::fromStdString(head->column_names[static_cast<size_t>(c)]));
+    item->setData(Qt::UserRole, item->text());  // the name as the file has it, without the " (label)" mark
     if (c == head->label_column) {
       item->setText(item->text() + tr(" (label)"));
       QFont bold = item->font();
@@ -39,7 +41,10 @@ void DataPanel::show_csv(std::shared_ptr<const CsvHead> head) {
 
 void DataPanel::pick_label_column(int column) {
   try {
-    set_dataset_param(doc_, "label_column", column);
+    // By name when the file has a header (it survives columns added later), else by index.
+    const QTableWidgetItem* item = csv_table_->horizontalHeaderItem(column);
+    const bool named = csv_has_header_ && item;
+    set_dataset_param(doc_, "label_column", named ? item->data(Qt::UserRole).toString().toStdString() : std::to_string(column));
   } catch (const std::exception& e) {
     status_->setText(QString::fromUtf8(e.what()));
   }

@@ -9,13 +9,6 @@ namespace cornu::ui {
 
 namespace {
 
-// TrainTest gains `warnings` with the file readers (rows skipped, unreadable images); until then, none.
-template <class Data>
-std::vector<std::string> warnings_of(const Data& data) {
-  if constexpr (requires { data.warnings; }) return data.warnings;
-  else return {};
-}
-
 // The class of each of the first `rows` labels: int32 indices, or the argmax of one-hot rows.
 std::vector<int> classes_of(const Tensor& y, data::LabelKind kind, int64_t rows) {
   std::vector<int> classes;
@@ -45,31 +38,13 @@ std::vector<int64_t> count_classes(const Tensor& y, data::LabelKind kind, int cl
   return counts;
 }
 
-// preview_csv arrives with the file datasets (data/csv.h); found by argument-dependent lookup on CsvOptions,
-// so this compiles before and after, and reads nothing before.
-template <class Options>
-std::optional<CsvHead> csv_head(const std::string& path, const Options& options) {
-  if constexpr (requires { preview_csv(path, options, 20); }) {
-    const auto p = preview_csv(path, options, 20);
-    return CsvHead{p.column_names, p.has_header, p.rows, p.label_column};
-  } else {
-    (void)path, (void)options;
-    return std::nullopt;
-  }
-}
-
 }  // namespace
 
 std::optional<CsvHead> read_csv_head(const Config& choice) {
   if (choice.value("name", std::string()) != "csv" || !choice.contains("path")) return std::nullopt;
-  data::CsvOptions options;
-  const std::string delimiter = choice.value("delimiter", std::string(","));
-  if (delimiter.size() == 1) options.delimiter = delimiter[0];
-  const std::string header = choice.value("header", std::string("auto"));
-  if (header != "auto") options.header = header == "yes";
-  if (choice.contains("label_column") && choice.at("label_column").is_number_integer())
-    options.label_column = choice.at("label_column").get<int>();
-  return csv_head(choice.at("path").get<std::string>(), options);
+  const Config resolved = data::resolve_dataset(choice);
+  const data::CsvPreview p = data::preview_csv(resolved.at("path").get<std::string>(), data::csv_dataset_options(resolved), 20);
+  return CsvHead{p.column_names, p.has_header, p.rows, p.label_column};
 }
 
 std::string DataPreview::class_name(int k) const {
@@ -105,7 +80,7 @@ DataPreview make_preview(const data::TrainTest& data, const Config& choice, int6
     const float* v = data.train.y.data();
     for (int64_t r = 0; r < k; ++r) p.sample_targets.push_back(v[r * width]);
   }
-  p.warnings = warnings_of(data);
+  p.warnings = data.warnings;
   return p;
 }
 

@@ -222,16 +222,6 @@ void MainWindow::build_docks() {
     set_training(training);
   });
   connect(dashboard_, &Dashboard::run_finished, this, [this](const QString& text) { show_message(text, 15000); });
-  // The dashboard appends each run's record; the run's device, data fingerprint and weights come with the
-  // session's result, which reaches this window after the dashboard (queued calls keep the order of their
-  // connections), so the record is completed here. TODO(merge): the dashboard could pass result.details itself.
-  connect(dashboard_, &Dashboard::training_changed, this, [this](bool training) {
-    const TrainingSession* session = dashboard_->session();
-    if (!training || !session) return;
-    connect(session, &TrainingSession::finished, this, [this, settings = session->project().settings](const RunResult& r) {
-      doc_.replace_run(r.started, nodes::run_record(settings, r.history, r.test, r.started, r.finished, r.stopped, r.details));
-    });
-  });
   resizeDocks({findChild<QDockWidget*>("palette-dock"), findChild<QDockWidget*>("inspector-dock")}, {250, 330},
               Qt::Horizontal);
   resizeDocks({summary_dock}, {220}, Qt::Vertical);

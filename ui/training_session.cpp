@@ -366,7 +366,7 @@ void TrainingSession::run() {
     }
     FitOptions fit = nodes::fit_options(project_.settings, data, project_.path);
     fit.verbose = 0;
-    result.details.fingerprint = nodes::data_fingerprint(data);
+    result.details.fingerprint = data::fingerprint(data);
     auto reporter = std::make_shared<Reporter>(*this);
     const int64_t rows = data.train.x.rows();
     const int64_t train_rows = static_cast<int64_t>(std::floor(static_cast<double>(rows) * (1.0 - fit.validation_split)));

@@ -104,6 +104,25 @@ DatasetEntry blobs() {
       });
 }
 
+// A noisy sine to fit: regression, one input, one target.
+DatasetEntry sine() {
+  ParamSpec noise = noise_param(0.1);
+  noise.doc = "Standard deviation of the Gaussian noise added to each target.";
+  return {.name = "sine",
+          .doc = "A noisy sine wave over [-pi, pi] to fit: the smallest regression problem with a curve in it.",
+          .params = generated_params(
+              500, {noise,
+                    {.name = "frequency", .type = ParamType::Float, .default_value = 2.0,
+                     .doc = "Waves per 2 pi: higher is harder to fit.", .minimum = 0.0, .maximum = 20.0}}),
+          .info = [](const Config&) { return DatasetInfo{Shape{1}, LabelKind::Regression, 0, {}}; },
+          .load = [](const Config& c) {
+            const auto seed = c.at("seed").get<uint64_t>();
+            const float noise = c.at("noise").get<float>(), frequency = c.at("frequency").get<float>();
+            return TrainTest{make_sine(c.at("samples").get<int64_t>(), noise, frequency, seed),
+                             make_sine(c.at("test_samples").get<int64_t>(), noise, frequency, seed + 1), {}};
+          }};
+}
+
 std::vector<DatasetEntry> make_entries() {
   std::vector<DatasetEntry> e;
   e.push_back({.name = "fashion-mnist",
@@ -127,6 +146,7 @@ std::vector<DatasetEntry> make_entries() {
                           make_moons, {"upper moon", "lower moon"}));
   e.push_back(circles());
   e.push_back(blobs());
+  e.push_back(sine());
   for (DatasetEntry (*file_entry)() : {csv_dataset, idx_dataset, numpy_dataset, hdf5_dataset})
     e.push_back(file_entry());
   for (DatasetEntry& entry : e) add_normalization_param(entry.params);

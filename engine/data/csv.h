@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/registry.h"
 #include "core/tensor.h"
 
 namespace cornu::data {
@@ -51,5 +52,9 @@ CsvTable parse_csv(std::string_view text, const CsvOptions& options, const std::
 // The first max_rows data rows of a CSV file (gzipped or not) as text, with the header and label column
 // resolved as read_csv would. Rows are not checked: the preview shows what is there, bad rows included.
 CsvPreview preview_csv(const std::string& path, const CsvOptions& options, int max_rows = 20);
+
+// The reader's options for a resolved "csv" dataset choice (delimiter, header, label_column, labels, bad_rows),
+// so that a preview reads the file exactly as training will. Refuses label_column "none" as training does.
+CsvOptions csv_dataset_options(const Config& resolved_choice);
 
 }  // namespace cornu::data

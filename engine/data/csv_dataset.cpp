@@ -16,27 +16,6 @@ char delimiter_char(const std::string& choice) {
   return choice.at(0);
 }
 
-CsvOptions csv_options(const Config& c) {
-  CsvOptions o;
-  o.delimiter = delimiter_char(c.at("delimiter").get<std::string>());
-  const std::string header = c.at("header").get<std::string>();
-  if (header != "auto") o.header = header == "yes";
-  const std::string label = c.at("label_column").get<std::string>();
-  if (label == "none")
-    throw ValueError("The csv dataset needs a label column to train on, but label_column is 'none'. Set it to the "
-                     "name or 0-based index of the column that holds the labels (empty: the last column).");
-  if (!label.empty() && label.find_first_not_of("0123456789") == std::string::npos) {
-    o.label_column = std::stoi(label.substr(0, 9));
-  } else if (!label.empty()) {
-    o.label_name = label;
-  }
-  const std::string labels = c.at("labels").get<std::string>();
-  o.categorical_labels = labels == "categorical";
-  o.float_labels = labels == "regression";
-  o.text_labels_as_classes = labels == "auto";
-  o.skip_bad_rows = c.at("bad_rows").get<std::string>() == "skip";
-  return o;
-}
 
 // Test labels renumbered by class name onto the training classes (each file sorts only its own names).
 Tensor relabel(const CsvTable& test, const std::vector<std::string>& train_classes, const std::string& path) {
@@ -55,7 +34,7 @@ Tensor relabel(const CsvTable& test, const std::vector<std::string>& train_class
 }
 
 TrainTest load_csv(const Config& c) {
-  const CsvOptions o = csv_options(c);
+  const CsvOptions o = csv_dataset_options(c);
   const std::string path = existing_path(c, "path", "csv");
   CsvTable train = read_csv(path, o);
   TrainTest data;
@@ -85,7 +64,7 @@ TrainTest load_csv(const Config& c) {
 // The description needs the label column, hence a full read; it is cached by file size and time so that the
 // editor, which asks on every change, parses a file once.
 DatasetInfo csv_info(const Config& c) {
-  const CsvOptions o = csv_options(c);
+  const CsvOptions o = csv_dataset_options(c);
   const std::string path = existing_path(c, "path", "csv");
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
@@ -108,6 +87,28 @@ DatasetInfo csv_info(const Config& c) {
 }
 
 }  // namespace
+
+CsvOptions csv_dataset_options(const Config& c) {
+  CsvOptions o;
+  o.delimiter = delimiter_char(c.at("delimiter").get<std::string>());
+  const std::string header = c.at("header").get<std::string>();
+  if (header != "auto") o.header = header == "yes";
+  const std::string label = c.at("label_column").get<std::string>();
+  if (label == "none")
+    throw ValueError("The csv dataset needs a label column to train on, but label_column is 'none'. Set it to the "
+                     "name or 0-based index of the column that holds the labels (empty: the last column).");
+  if (!label.empty() && label.find_first_not_of("0123456789") == std::string::npos) {
+    o.label_column = std::stoi(label.substr(0, 9));
+  } else if (!label.empty()) {
+    o.label_name = label;
+  }
+  const std::string labels = c.at("labels").get<std::string>();
+  o.categorical_labels = labels == "categorical";
+  o.float_labels = labels == "regression";
+  o.text_labels_as_classes = labels == "auto";
+  o.skip_bad_rows = c.at("bad_rows").get<std::string>() == "skip";
+  return o;
+}
 
 DatasetEntry csv_dataset() {
   std::vector<ParamSpec> params = {

@@ -79,10 +79,30 @@ Demo xor_demo() {
 
 }  // namespace
 
+// Fitting a curve: the regression demo, whose evaluation plots predicted against true values.
+Demo sine_regression() {
+  Demo d;
+  d.name = "sine-regression";
+  d.description = "A noisy sine wave (generated) fitted by a small tanh network: regression with mean squared error.";
+  d.epochs = 200;
+  d.batch_size = 32;
+  d.build = [] {
+    auto model = std::make_shared<Sequential>("sine_regression");
+    model->add(Input(Shape{1}, "x"));
+    model->add(Dense(32, "tanh"));
+    model->add(Dense(32, "tanh"));
+    model->add(Dense(1));
+    model->compile({{"class_name", "Adam"}, {"config", {{"learning_rate", 0.01}}}}, "mse", {"mae"});
+    return model;
+  };
+  d.dataset = {{"name", "sine"}, {"samples", 500}, {"test_samples", 200}, {"noise", 0.1}, {"seed", 1}};
+  return d;
+}
+
 data::TrainTest Demo::load() const { return data::load_dataset(dataset); }
 
 const std::vector<Demo>& builtin_demos() {
-  static const std::vector<Demo> demos{fashion_mnist_mlp(), spiral(), xor_demo()};
+  static const std::vector<Demo> demos{fashion_mnist_mlp(), spiral(), xor_demo(), sine_regression()};
   return demos;
 }
 

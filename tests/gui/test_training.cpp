@@ -210,7 +210,7 @@ class TestTraining : public QObject {
     QVERIFY(run.at("seed") == Config(w.doc.settings().seed));
     QCOMPARE(run.at("data").at("name").get<std::string>(), std::string("spirals"));
     const std::string fingerprint = run.at("data").at("fingerprint").get<std::string>();
-    QCOMPARE(fingerprint, nodes::data_fingerprint(data::load_dataset(w.doc.settings().dataset)));
+    QCOMPARE(fingerprint, data::fingerprint(data::load_dataset(w.doc.settings().dataset)));
     // The run's weights, beside the project, are the trained model's.
     const std::string file = nodes::run_weights_file(w.doc.data().path, run.at("weights").get<std::string>());
     ModelPtr reloaded = nodes::build_model(w.doc.data());

@@ -118,7 +118,7 @@ class RunsTest : public QObject {
       FitOptions fit = fit_options(p.settings, data);
       fit.verbose = 0;
       const History h = model->fit(data.train.x, data.train.y, fit);
-      const Config record = run_record(p.settings, h, {}, "a", "b", "completed", {.fingerprint = data_fingerprint(data)});
+      const Config record = run_record(p.settings, h, {}, "a", "b", "completed", {.fingerprint = data::fingerprint(data)});
       first_losses.push_back(record.at("epochs")[0].at("loss").get<double>());
       fingerprints.push_back(record.at("data").at("fingerprint").get<std::string>());
       QCOMPARE(record.at("seed"), Config(p.settings.seed));
@@ -128,7 +128,7 @@ class RunsTest : public QObject {
     QCOMPARE(first_losses[0], first_losses[1]);
     // Other data, another fingerprint.
     p.settings.dataset["noise"] = 0.3;
-    QVERIFY(data_fingerprint(data::load_dataset(p.settings.dataset)) != fingerprints[0]);
+    QVERIFY(data::fingerprint(data::load_dataset(p.settings.dataset)) != fingerprints[0]);
   }
 
   void aRunsWeightsReloadToTheSamePredictions() {

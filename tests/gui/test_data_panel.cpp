@@ -10,6 +10,9 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTemporaryDir>
+#include <QHeaderView>
+#include <QFile>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -209,6 +212,42 @@ class TestDataPanel : public QObject {
     QVERIFY(b.panel->grid()->isHidden() || !b.panel->grid()->isVisible());
     keep_screenshot(*b.panel, "data_panel_missing");
     if (!saved.isEmpty()) qputenv("CORNU_FASHION_MNIST_DIR", saved);
+  }
+
+  void csvFilesShowTheirRowsAndTakeALabelColumnByClick() {
+    QTemporaryDir dir;
+    QFile file(dir.filePath("flowers.csv"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("length,width,kind,grade\n");
+    for (int i = 0; i < 30; ++i)
+      file.write(QString("%1,%2,%3,%4\n").arg(1 + i % 5).arg(2 + i % 3).arg(i % 2).arg(1 + i % 3).toUtf8());
+    file.write("7,oops,1,1\n");  // line 32: skipped and listed
+    file.close();
+    Bench b;
+    nodes::Settings s = b.doc.settings();
+    s.dataset = {{"name", "csv"}, {"path", file.fileName().toStdString()}, {"label_column", "kind"}, {"bad_rows", "skip"}};
+    b.doc.set_settings(s);
+    QTRY_COMPARE_WITH_TIMEOUT(b.previewed_samples(), int64_t(24), kLoadTimeout);  // 30 rows, 20 % for the test
+    QTableWidget* table = b.panel->csv_table();
+    QTRY_VERIFY(table->isVisible());
+    QCOMPARE(table->columnCount(), 4);
+    QCOMPARE(table->horizontalHeaderItem(2)->text(), QString("kind (label)"));
+    QCOMPARE(table->item(1, 2)->text(), QString("1"));
+    QCOMPARE(table->rowCount(), 20);  // the first rows, as the file has them
+    auto* warnings = b.panel->findChild<QLabel*>("data.warnings");
+    QVERIFY2(warnings && warnings->text().contains("line 32"), qPrintable(warnings ? warnings->text() : "none"));
+    QCOMPARE(b.panel->preview()->train_counts.size() + 0, size_t{2});
+    keep_screenshot(*b.panel, "data_panel_csv");
+
+    // A click on a header makes that column the label, by name, as one undo step.
+    const int steps = b.doc.undo_stack().count();
+    emit table->horizontalHeader()->sectionClicked(3);
+    QCOMPARE(b.doc.settings().dataset.value("label_column", std::string()), std::string("grade"));
+    QCOMPARE(b.doc.undo_stack().count(), steps + 1);
+    QTRY_COMPARE_WITH_TIMEOUT(table->horizontalHeaderItem(3)->text(), QString("grade (label)"), kLoadTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(b.panel->preview()->train_counts.size() + 0, size_t{4}, kLoadTimeout);  // 1..3: ids 0..3
+    b.doc.undo_stack().undo();
+    QCOMPARE(b.doc.settings().dataset.value("label_column", std::string()), std::string("kind"));
   }
 
   void vectorsShowAsATable() {

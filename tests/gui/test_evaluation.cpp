@@ -9,7 +9,9 @@
 #include <QTest>
 #include <cmath>
 
+#include "ui/dashboard.h"
 #include "ui/evaluation.h"
+#include "ui/main_window.h"
 #include "ui/regression_view.h"
 
 using namespace cornu;
@@ -71,6 +73,30 @@ class TestEvaluation : public QObject {
     QVERIFY(!panel.showing_regression());
     QCOMPARE(panel.matrix()->item(1, 0)->text(), QString("1"));
     QVERIFY(!panel.metrics()->isVisible());  // no test logs given
+  }
+
+  // End to end: the sine-regression example trains in the editor and its evaluation is the regression view,
+  // with a fit much better than predicting the mean.
+  void the_regression_example_ends_in_the_regression_view() {
+    ui::MainWindow window;
+    window.resize(1300, 900);
+    window.open_example("sine-regression");
+    nodes::Settings s = window.document().settings();
+    s.epochs = 40;
+    window.document().set_settings(s);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.dashboard()->train();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.dashboard()->session(), 60000);
+    ui::EvaluationPanel* eval = window.evaluation();
+    QVERIFY(eval->showing_regression());
+    QCOMPARE(eval->regression_plot()->points_drawn(), 200);
+    QVERIFY(eval->metrics()->columnCount() >= 2);  // loss and mae
+    const QString stats = eval->findChild<QLabel*>("regression-stats")->text();
+    const double r2 = stats.section("</b> ", 1).section(' ', 0, 0).toDouble();
+    QVERIFY2(r2 > 0.8, qPrintable(stats));
+    save_screenshot(window, "regression-window.png");
+    window.document().mark_saved();
   }
 
  private:

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "data/builtin_datasets.h"
 #include "error_message.h"
+#include "test_datasets.h"
 #include "ui/image_folder.h"
 
 using namespace cornu;
@@ -87,8 +88,7 @@ class TestImageFolder : public QObject {
   }
 
   void reads_the_shared_mnist_pngs() {
-    QByteArray env = qgetenv("CORNU_SHARED_DATASETS");
-    const std::string dir = (env.isEmpty() ? QByteArray("/work/shared/datasets") : env).toStdString();
+    const std::string dir = test::shared_datasets();
     if (!std::filesystem::exists(dir + "/images/mnist_png_subset"))
       QSKIP(("The shared datasets are not here (" + dir + "/images/mnist_png_subset).").c_str());
     TrainTest d = load_dataset({{"name", "image-folder"}, {"path", dir + "/images/mnist_png_subset"}});

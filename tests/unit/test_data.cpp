@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "error_message.h"
+#include "test_datasets.h"
 #include "data/csv.h"
 #include "data/fashion_mnist.h"
 #include "data/file_bytes.h"
@@ -21,21 +22,10 @@ using namespace cornu;
 using test::io_error;
 using namespace cornu::data;
 
+using test::shared_datasets;
+using test::class_counts;
+
 namespace {
-
-std::string shared_datasets() {
-  QByteArray env = qgetenv("CORNU_SHARED_DATASETS");
-  return env.isEmpty() ? std::string("/work/shared/datasets") : env.toStdString();
-}
-
-std::vector<int64_t> class_counts(const Tensor& labels, int classes) {
-  std::vector<int64_t> counts(static_cast<size_t>(classes), 0);
-  for (int32_t y : labels.to_int_vector()) {
-    if (y < 0 || y >= classes) return {};
-    ++counts[static_cast<size_t>(y)];
-  }
-  return counts;
-}
 
 void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "error_message.h"
+#include "test_datasets.h"
 #include "data/builtin_datasets.h"
 #include "data/csv.h"
 #include "data/file_bytes.h"
@@ -20,12 +21,9 @@ using namespace cornu::data;
 using test::io_error;
 using test::value_error;
 
-namespace {
+using test::shared_datasets;
 
-std::string shared_datasets() {
-  QByteArray env = qgetenv("CORNU_SHARED_DATASETS");
-  return env.isEmpty() ? std::string("/work/shared/datasets") : env.toStdString();
-}
+namespace {
 
 void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

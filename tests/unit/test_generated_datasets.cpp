@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "error_message.h"
+#include "test_datasets.h"
 #include "data/builtin_datasets.h"
 #include "data/synthetic.h"
 
@@ -15,16 +16,9 @@ using namespace cornu;
 using test::value_error;
 using namespace cornu::data;
 
-namespace {
+using test::class_counts;
 
-std::vector<int64_t> class_counts(const Tensor& labels, int classes) {
-  std::vector<int64_t> counts(static_cast<size_t>(classes), 0);
-  for (int32_t y : labels.to_int_vector()) {
-    if (y < 0 || y >= classes) return {};
-    ++counts[static_cast<size_t>(y)];
-  }
-  return counts;
-}
+namespace {
 
 // Rows come shuffled: the first ten hold more than one class.
 bool first_rows_mixed(const ArrayDataset& d) {

@@ -11,6 +11,7 @@
 #include "data/npy.h"
 #include "data/synthetic.h"
 #include "data/transforms.h"
+#include "io/keras_io.h"
 #include "model/layers_api.h"
 #include "model/model.h"
 #include "model/weights_io.h"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the .cornu project loader (tests/fuzz/fuzz_project_loader.cpp) with libFuzzer, ASan and UBSan.
+# Fuzzes a file reader with libFuzzer, ASan and UBSan: the .cornu project loader (fuzz_project_loader.cpp, the
+# default) or the Keras model files (FUZZ_TARGET=fuzz_keras_h5 or fuzz_keras_archive, which need no GUI).
 #
 #   tests/fuzz/run_fuzz.sh [SECONDS] [JOBS]        e.g. tests/fuzz/run_fuzz.sh 600 2
 #
@@ -8,6 +9,7 @@
 # with JOBS parallel processes (default 2; use 1 on a busy machine).
 #
 # Environment:
+#   FUZZ_TARGET   fuzz_project_loader (default), fuzz_keras_h5 or fuzz_keras_archive
 #   BUILD_DIR     build folder (default: <source>/build-fuzz)
 #   CLANG_SUFFIX  "-14" picks clang-14/clang++-14 (default: the newest clang-N found, else plain clang)
 #   FUZZ_FORK=1   fork mode (-fork=JOBS -ignore_crashes=1): keeps fuzzing past crashes, collecting them all
@@ -22,6 +24,12 @@ SECONDS_TO_RUN=${1:-600}
 JOBS=${2:-2}
 SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$SOURCE_DIR/build-fuzz}
+TARGET=${FUZZ_TARGET:-fuzz_project_loader}
+if [[ "$TARGET" == fuzz_project_loader ]]; then
+  SEEDS="$SOURCE_DIR/tests/fuzz/corpus"; WORK="$BUILD_DIR/fuzz"; DICT=(-dict="$SOURCE_DIR/tests/fuzz/project.dict")
+else
+  SEEDS="$SOURCE_DIR/tests/fuzz/corpus/$TARGET"; WORK="$BUILD_DIR/fuzz-$TARGET"; DICT=()
+fi
 
 if [[ -z "${CLANG_SUFFIX+x}" ]]; then
   CLANG_SUFFIX=""
@@ -46,21 +54,20 @@ if [[ "${NO_BUILD:-0}" != 1 ]]; then
     -DCMAKE_EXE_LINKER_FLAGS="$SAN_LINK" \
     -DCMAKE_SHARED_LINKER_FLAGS="$SAN_LINK" \
     -DCMAKE_MODULE_LINKER_FLAGS="$SAN_LINK"
-  cmake --build "$BUILD_DIR" --target fuzz_project_loader -j "$(nproc)"
+  cmake --build "$BUILD_DIR" --target "$TARGET" -j "$(nproc)"
 fi
 
-FUZZER="$BUILD_DIR/tests/fuzz/fuzz_project_loader"
-WORK="$BUILD_DIR/fuzz"
+FUZZER="$BUILD_DIR/tests/fuzz/$TARGET"
 mkdir -p "$WORK/corpus" "$WORK/artifacts" "$WORK/logs"
 # Seeds (crash reproducers included) go into the working corpus; tests/fuzz/corpus is only read.
-cp -n "$SOURCE_DIR"/tests/fuzz/corpus/* "$WORK/corpus/" 2>/dev/null || true
+find "$SEEDS" -maxdepth 1 -type f -exec cp -n {} "$WORK/corpus/" \;
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:symbolize=1}
 export QT_QPA_PLATFORM=offscreen OPENBLAS_NUM_THREADS=1 CORNU_NUM_THREADS=1
 
 ARGS=(-max_total_time="$SECONDS_TO_RUN" -max_len=65536 -rss_limit_mb=4096 -timeout=30
-      -dict="$SOURCE_DIR/tests/fuzz/project.dict" -artifact_prefix="$WORK/artifacts/" -print_final_stats=1)
+      "${DICT[@]}" -artifact_prefix="$WORK/artifacts/" -print_final_stats=1)
 if [[ "${FUZZ_FORK:-0}" == 1 ]]; then
   ARGS+=(-fork="$JOBS" -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
 elif [[ "$JOBS" -gt 1 ]]; then

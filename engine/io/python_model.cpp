@@ -1,0 +1,158 @@
+// The model part of the Python export: keras.Sequential([...]) when the graph is one chain, the functional API
+// otherwise. Nested models (Cornu's canvas units) get a builder function of their own, defined first; a layer
+// called several times (a shared layer) is defined once and called at each use.
+#include <map>
+
+#include "io/python_writer.h"
+#include "model/model.h"
+
+namespace cornu::io::python {
+namespace {
+
+using NestedNames = std::map<const Model*, std::string>;
+
+const Model* as_model(const Layer& layer) { return dynamic_cast<const Model*>(&layer); }
+
+std::string shape_tuple(const Shape& sample) {
+  Config dims = Config::array();
+  for (int a = 0; a < sample.rank(); ++a) dims.push_back(sample[a] == Shape::kNone ? Config() : Config(sample[a]));
+  return literal(dims, true);
+}
+
+std::string input_call(const Node& node) {
+  return "keras.Input(shape=" + shape_tuple(node.output_shapes.at(0).without_batch()) +
+         ", name=" + string_literal(node.layer->name()) + ")";
+}
+
+// layers.Dense(10, activation="softmax", name="predictions"), or the variable of a nested model.
+std::string layer_constructor(const Layer& layer, const NestedNames& nested) {
+  if (const Model* m = as_model(layer)) return nested.at(m);
+  std::vector<std::string> args = arguments(layer_registry().get(layer.class_name()).params, layer.config());
+  args.push_back("name=" + string_literal(layer.name()));
+  if (!layer.trainable()) args.push_back("trainable=False");
+  return "layers." + layer.class_name() + "(" + join(args) + ")";
+}
+
+// One input and one output, each call taking the previous call's only output, no layer called twice.
+bool is_chain(const Model& model) {
+  const auto& nodes = model.nodes();
+  if (model.inputs().size() != 1 || model.outputs().size() != 1 || nodes.size() < 2) return false;
+  if (nodes.front() != model.inputs()[0].node || nodes.back() != model.outputs()[0].node) return false;
+  std::set<const Layer*> seen;
+  for (size_t i = 1; i < nodes.size(); ++i) {
+    const Node& n = *nodes[i];
+    if (n.inputs.size() != 1 || n.output_shapes.size() != 1 || n.inputs[0].node != nodes[i - 1]) return false;
+    if (!seen.insert(n.layer.get()).second) return false;
+  }
+  return true;
+}
+
+std::string sequential_expression(const Model& model, const NestedNames& nested, const std::string& indent) {
+  std::vector<std::string> items;
+  const auto* sequential = dynamic_cast<const Sequential*>(&model);
+  if (model.nodes().empty() && sequential) {  // never built: Keras too builds it from the first batch
+    for (const LayerPtr& layer : sequential->stack()) items.push_back(layer_constructor(*layer, nested));
+  } else {
+    for (const auto& node : model.nodes())
+      items.push_back(node->layer->class_name() == "InputLayer" ? input_call(*node)
+                                                                : layer_constructor(*node->layer, nested));
+  }
+  std::string out = "keras.Sequential(\n" + indent + "    [\n";
+  for (const std::string& item : items) out += indent + "        " + item + ",\n";
+  return out + indent + "    ],\n" + indent + "    name=" + string_literal(model.name()) + ",\n" + indent + ")";
+}
+
+// Lines computing every tensor of a functional model, and the keras.Model(...) expression closing them.
+std::pair<std::vector<std::string>, std::string> functional_code(const Model& model, const NestedNames& nested,
+                                                                 std::set<std::string> taken) {
+  std::vector<std::string> lines;
+  std::map<const Layer*, int> calls;
+  for (const auto& node : model.nodes()) ++calls[node->layer.get()];
+  std::map<const Layer*, std::string> shared;  // variable of each layer called more than once
+  std::map<const Node*, std::string> result;   // variable holding each call's output (a list when several)
+  auto reference = [&](const SymbolicTensor& t) {
+    const std::string& v = result.at(t.node.get());
+    return t.node->output_shapes.size() > 1 ? v + "[" + std::to_string(t.index) + "]" : v;
+  };
+  auto references = [&](const std::vector<SymbolicTensor>& tensors) {
+    std::vector<std::string> refs;
+    for (const SymbolicTensor& t : tensors) refs.push_back(reference(t));
+    return refs.size() == 1 ? refs[0] : "[" + join(refs) + "]";
+  };
+  for (const auto& node : model.nodes()) {
+    const Layer& layer = *node->layer;
+    if (layer.class_name() == "InputLayer") {
+      result[node.get()] = identifier(layer.name(), taken);
+      lines.push_back(result[node.get()] + " = " + input_call(*node));
+      continue;
+    }
+    std::string callee;
+    if (as_model(layer) || calls[&layer] > 1) {
+      if (!as_model(layer) && !shared.count(&layer)) {
+        shared[&layer] = identifier(layer.name(), taken);
+        lines.push_back("# '" + comment_text(layer.name()) + "' is called " + std::to_string(calls[&layer]) +
+                        " times: one layer, one set of weights.");
+        lines.push_back(shared[&layer] + " = " + layer_constructor(layer, nested));
+      }
+      callee = as_model(layer) ? nested.at(as_model(layer)) : shared[&layer];
+      result[node.get()] = identifier(layer.name() + "_out", taken);
+    } else {
+      callee = layer_constructor(layer, nested);
+      result[node.get()] = identifier(layer.name(), taken);
+    }
+    lines.push_back(result[node.get()] + " = " + callee + "(" + references(node->inputs) + ")");
+  }
+  std::string expression = "keras.Model(inputs=" + references(model.inputs()) +
+                           ", outputs=" + references(model.outputs()) + ", name=" + string_literal(model.name()) + ")";
+  return {lines, expression};
+}
+
+// Lines ending with `variable = <the model>`, indented by `indent`.
+std::vector<std::string> definition(const Model& model, const std::string& variable, const NestedNames& nested,
+                                    const std::set<std::string>& taken, const std::string& indent,
+                                    const std::string& assign) {
+  if (is_chain(model) || (model.nodes().empty() && dynamic_cast<const Sequential*>(&model)))
+    return {indent + assign + sequential_expression(model, nested, indent)};
+  std::set<std::string> local = taken;
+  local.insert(variable);
+  auto [lines, expression] = functional_code(model, nested, local);
+  for (std::string& line : lines) line = indent + line;
+  lines.push_back(indent + assign + expression);
+  return lines;
+}
+
+// Every model nested in `model`, innermost first, each once.
+void collect_nested(const Model& model, std::vector<const Model*>& order, std::set<const Model*>& seen) {
+  for (const auto& node : model.nodes())
+    if (const Model* inner = as_model(*node->layer); inner && seen.insert(inner).second) {
+      collect_nested(*inner, order, seen);
+      order.push_back(inner);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> model_code(const Model& model, const std::string& variable, std::set<std::string>& taken) {
+  std::vector<const Model*> inner_models;
+  std::set<const Model*> seen;
+  collect_nested(model, inner_models, seen);
+  taken.insert(variable);
+  NestedNames nested;
+  std::vector<std::string> lines;
+  for (const Model* inner : inner_models) {
+    const std::string name = identifier(inner->name(), taken);
+    const std::string builder = identifier("build_" + name, taken);
+    lines.push_back("def " + builder + "():");
+    lines.push_back("    \"\"\"The nested model '" + comment_text(inner->name()) + "' (a unit on Cornu's canvas).\"\"\"");
+    for (std::string& line : definition(*inner, name, nested, taken, "    ", "return ")) lines.push_back(line);
+    lines.push_back("");
+    lines.push_back("");
+    lines.push_back(name + " = " + builder + "()");
+    nested[inner] = name;
+  }
+  if (!inner_models.empty()) lines.push_back("");
+  for (std::string& line : definition(model, variable, nested, taken, "", variable + " = ")) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace cornu::io::python

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "data/file_bytes.h"
+#include "io/crash_isolation.h"
 #include "io/h5_image.h"
 #include "io/keras_io.h"
 #include "io/load_common.h"
@@ -138,6 +139,7 @@ LoadedModel load_model_h5(const std::string& path) { return load_model_h5_bytes(
 
 LoadedModel load_model_h5_bytes(const std::string& bytes, const std::string& name) {
   const std::string where = "'" + name + "'";
+  check_hdf5_in_child(bytes, where);  // HDF5 itself may crash on a damaged file: find out in a child first
   h5::Quiet quiet;
   LoadedModel result;
   h5::Handle file = h5::open_image(bytes, where);

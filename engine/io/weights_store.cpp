@@ -1,9 +1,12 @@
 #include "io/weights_store.h"
 
+#include "io/crash_isolation.h"
+
 #include <map>
 #include <vector>
 
 #include "core/error.h"
+#include "io/crash_isolation.h"
 #include "io/h5_image.h"
 #include "model/model.h"
 
@@ -116,6 +119,7 @@ std::string keras_weights_image(Model& model) {
 }
 
 void load_keras_weights_image(Model& model, std::string_view bytes, const std::string& where) {
+  check_hdf5_in_child(bytes, where);  // HDF5 itself may crash on a damaged file: find out in a child first
   h5::Quiet quiet;
   Loaded loaded;
   {

@@ -15,6 +15,7 @@
 
 #include "cornu.h"
 #include "data/npy.h"
+#include "io/crash_isolation.h"
 #include "io/keras_io.h"
 #include "model/weights_io.h"
 
@@ -426,6 +427,27 @@ class TestKerasFiles : public QObject {
     not_config.replace(not_config.find("config.json"), 11, "config.jsox");  // central directory
     e = io_error([&] { io::load_model_keras_bytes(not_config, "x.keras"); });
     QVERIFY2(e.contains("no config.json"), qPrintable(e));
+  }
+
+  void a_file_that_crashes_hdf5_is_refused_and_we_go_on() {
+    // One corrupted byte in a global-heap reference makes HDF5 1.10's H5Aread segfault (found by fuzzing);
+    // Cornu reads the file in a child process first and refuses it when the child dies.
+    const QByteArray dir = qgetenv("CORNU_SOURCE_DIR");
+    const std::string path = (dir.isEmpty() ? std::string(".") : dir.toStdString()) +
+                             "/tests/fuzz/corpus/fuzz_keras_h5/crash-hdf5-global-heap-1.h5";
+    QString e = io_error([&] { io::load_model_h5(path); });
+    QVERIFY2(e.contains("crashed the HDF5 library") && e.contains("crash-hdf5-global-heap-1.h5") &&
+                 e.contains("nothing was loaded"),
+             qPrintable(e));
+    // The child's own errors come back with their type and message; its success lets the reader go on.
+    e = value_error([] { io::try_in_child_process([] { throw ValueError("bad value here"); }, "'x'"); });
+    QCOMPARE(e, QString("bad value here"));
+    e = io_error([] { io::try_in_child_process([] { throw IoError("bad bytes there"); }, "'x'"); });
+    QCOMPARE(e, QString("bad bytes there"));
+    bool ran = false;
+    io::try_in_child_process([&] { ran = true; }, "'x'");
+    QVERIFY(!ran);  // it ran in the child, whose memory is its own
+    QVERIFY(io::load_model(fixture("functional.h5")).model);
   }
 };
 

@@ -2,8 +2,11 @@
 // the compile() arguments, objects with their module) and `training_config` in .h5 files (the same plus
 // `optimizer_config`, objects without module). Losses and metrics keep the form the user gave (a name or an
 // object); the optimizer is written whole, with its current learning rate, as Keras does.
+#include <algorithm>
+
 #include "io/keras_io.h"
 #include "io/keras_objects.h"
+#include "losses/loss.h"
 
 namespace cornu::io {
 
@@ -21,11 +24,21 @@ Config with_module(const Config& v, const char* module) {
   return o;
 }
 
+// A loss by its Keras name: Keras 3's legacy .h5 loader cannot restore an alias such as "mse" (it looks for a
+// metric of that name and fails), though it restores "mean_squared_error".
+Config canonical_loss(const Config& loss) {
+  if (!loss.is_string() || !loss_registry().contains(loss.get<std::string>())) return loss;
+  return loss_registry().get(loss.get<std::string>()).name;
+}
+
 // Losses per output: a single output takes the bare value, several a list (Keras 3 wants one per output).
 Config losses(const Model& model, bool archive) {
   const auto& given = model.compile_options().loss;
   const size_t n = output_count(model);
-  auto one = [&](size_t i) { return archive ? with_module(given[given.size() == 1 ? 0 : i], "keras.losses") : given[given.size() == 1 ? 0 : i]; };
+  auto one = [&](size_t i) {
+    const Config loss = canonical_loss(given[given.size() == 1 ? 0 : i]);
+    return archive ? with_module(loss, "keras.losses") : loss;
+  };
   if (n == 1) return one(0);
   Config list = Config::array();
   for (size_t i = 0; i < n; ++i) list.push_back(one(i));
@@ -47,9 +60,11 @@ Config metrics(const Model& model, bool archive) {
   return lists;
 }
 
+// null when every weight is 1 (Keras's default); one number for a single output, else one per output.
 Config loss_weights(const Model& model) {
   const auto& w = model.compile_options().loss_weights;
-  if (w.empty()) return nullptr;
+  if (std::all_of(w.begin(), w.end(), [](double x) { return x == 1.0; })) return nullptr;
+  if (output_count(model) == 1) return w[0];
   return Config(w);
 }
 
@@ -79,6 +94,7 @@ std::vector<Config> per_output(const Model& model, const Config& v, const char* 
     }
     return out;
   }
+  if (n == 1 && v.is_array() && v.size() == 1 && (!value_is_list || v[0].is_array())) return {v[0]};  // [x] for one output
   const bool list_per_output = v.is_array() && n > 1 && v.size() == n && (!value_is_list || (!v.empty() && v[0].is_array()));
   if (list_per_output) return std::vector<Config>(v.begin(), v.end());
   return {v};

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_keras.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <cmath>
+#include <filesystem>
 
 #include "backend/cpu/openblas.h"
 #include "backend/devices.h"
@@ -20,8 +22,6 @@
 #include <QtGlobal>
 #endif
 #ifdef CORNU_WITH_NODES
-#include <filesystem>
-
 #include "data/builtin_datasets.h"
 #include "nodes/checks.h"
 #include "nodes/compile.h"
@@ -56,6 +56,19 @@ Commands:
         [--no-save]          leave the project and its weights as they are
   summary --demo NAME        print the model summary of a demo
   summary PROJECT.cornu      print the problems and the model summary of a project
+  export PROJECT.cornu|MODEL.h5|MODEL.keras --to FILE.h5|FILE.keras|FILE.py [--weights W.h5]
+                             the model for Keras: a legacy HDF5 file or a Keras 3 archive (config,
+                             compile settings, weights), or a Python script that builds, compiles
+                             and trains it in Keras (--distributed: on every GPU or host Keras sees).
+                             A project carries its trained weights when it has some (--weights: these)
+  import MODEL.h5|MODEL.keras -o PROJECT.cornu [--force]
+                             a Keras model (Keras 3, or Keras 2 / tf.keras .h5) as a project with its
+                             weights, laid out on the canvas; a model file never runs code
+  summary MODEL.h5|MODEL.keras
+                             print the summary of a Keras model file
+  predict PROJECT.cornu|MODEL.h5|MODEL.keras --input X.npy|X.npz -o Y.npy|Y.npz [--batch-size N]
+                             the model's outputs for the samples in X (.npz: one array per input,
+                             keyed by input name; several outputs go to a .npz keyed by output)
   export PROJECT.cornu --to FILE.svg|FILE.png
                              draw the model as Keras's plot_model does: a box per layer with its input
                              and output shapes (a shape that cannot be inferred is drawn '?')
@@ -78,7 +91,8 @@ Options parse(const std::vector<std::string>& args) {
   static const std::map<std::string, bool> known{{"--demo", true},  {"--epochs", true}, {"--batch-size", true},
                                                  {"--seed", true},  {"--log", true},    {"--verbose", true},
                                                  {"--write", true}, {"--resume", false}, {"--no-save", false}, {"--force", false},
-                                                 {"--to", true}, {"--rankdir", true}, {"--dpi", true},
+                                                 {"--to", true}, {"--rankdir", true}, {"--weights", true},
+                                                 {"--distributed", false}, {"--input", true}, {"-o", true}, {"--dpi", true},
                                                  {"--show-layer-names", false}, {"--show-layer-activations", false},
                                                  {"--show-trainable", false}, {"--no-shapes", false},
                                                  {"--help", false}, {"-h", false},      {"--version", false}};
@@ -87,7 +101,8 @@ Options parse(const std::vector<std::string>& args) {
     const std::string& a = args[i];
     if (a.rfind("-", 0) != 0) {
       if (o.command.empty()) o.command = a;
-      else if (o.target.empty() && (o.command == "train" || o.command == "summary" || o.command == "export"))
+      else if (o.target.empty() && (o.command == "train" || o.command == "summary" || o.command == "export" ||
+                                    o.command == "import" || o.command == "predict"))
         o.target = a;
       else throw ValueError("Unexpected argument '" + a + "'. Run `cornu --help` for usage.");
       continue;
@@ -355,6 +370,17 @@ int command_export(const Options&) { no_projects(); }
 int command_write_demos(const std::string&, bool) { no_projects(); }
 #endif
 
+std::string value_of(const Options& o, const std::string& key) {
+  auto it = o.values.find(key);
+  return it == o.values.end() ? std::string() : it->second;
+}
+
+bool is_keras_export(const std::string& to) {
+  std::string ext = std::filesystem::path(to).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".h5" || ext == ".hdf5" || ext == ".keras" || ext == ".py";
+}
+
 int command_info() {
   LibraryVersions v = library_versions();
   std::printf("Cornu %s\n", v.cornu.c_str());
@@ -386,11 +412,31 @@ int run(const std::vector<std::string>& args) {
   if (o.command.empty() || o.command == "train") return command_train_demo(o);
   if (o.command == "demos" && o.values.count("--write")) return command_write_demos(o.values.at("--write"), o.values.count("--force") > 0);
   if (o.command == "demos") return command_demos();
+  if (o.command == "summary" && is_keras_file(o.target)) return command_keras_summary(o.target);
   if (o.command == "summary" && !o.target.empty()) return command_summary_project(o);
   if (o.command == "summary") return command_summary(o);
+  if (o.command == "export" && o.values.count("--to") && is_keras_export(o.values.at("--to"))) {
+    if (o.target.empty()) throw ValueError("export: name the project or model to export, e.g. `cornu export model.cornu --to model.keras`.");
+    return command_keras_export(o.target, o.values.at("--to"), value_of(o, "--weights"), o.values.count("--distributed") > 0);
+  }
+  if (o.command == "export" && o.values.count("--to")) {
+    const std::string to = o.values.at("--to"), ext = std::filesystem::path(to).extension().string();
+    if (ext != ".svg" && ext != ".png" && ext != ".SVG" && ext != ".PNG")
+      throw ValueError("export: --to names the file to write, ending in .h5 or .keras (a Keras model), .py (a Keras "
+                       "script), or .svg or .png (a diagram); got '" + to + "'.");
+  }
   if (o.command == "export") return command_export(o);
+  if (o.command == "import") {
+    if (o.target.empty()) throw ValueError("import: name the Keras file, e.g. `cornu import model.keras -o model.cornu`.");
+    return command_keras_import(o.target, value_of(o, "-o"), o.values.count("--force") > 0);
+  }
+  if (o.command == "predict") {
+    if (o.target.empty()) throw ValueError("predict: name the project or model, e.g. `cornu predict model.keras --input x.npy -o y.npy`.");
+    return command_predict(o.target, value_of(o, "--input"), value_of(o, "-o"),
+                           static_cast<int>(integer_option(o, "--batch-size", 32, 1, 1 << 20)));
+  }
   if (o.command == "info") return command_info();
-  std::string hint = did_you_mean(o.command, {"train", "demos", "summary", "export", "info"});
+  std::string hint = did_you_mean(o.command, {"train", "demos", "summary", "export", "import", "predict", "info"});
   throw ValueError("Unknown command '" + o.command + "'. " + (hint.empty() ? "" : hint + " ") +
                    "Run `cornu --help` for usage.");
 }

@@ -47,6 +47,7 @@
 #include "nodes/runs.h"
 #include "ui/canvas.h"
 #include "ui/dashboard.h"
+#include "ui/keras_files.h"
 #include "ui/data_panel.h"
 #include "ui/evaluation.h"
 #include "ui/icons.h"
@@ -252,7 +253,24 @@ void MainWindow::build_actions() {
   make("open", tr("&Open…"), [this] { open_dialog(); }, K::keyBindings(K::Open), "open");
   make("save", tr("&Save"), [this] { save(); }, K::keyBindings(K::Save), "save");
   make("save-as", tr("Save &As…"), [this] { save_as(); }, K::keyBindings(K::SaveAs), "save-as");
-  make("export-diagram", tr("&Export Diagram…"), [this] { export_diagram(); }, {K(tr("Ctrl+E"))}, "export-diagram");
+  make("export-diagram", tr("&Diagram…"), [this] { export_diagram(); }, {K(tr("Ctrl+E"))}, "export-diagram");
+  action("export-diagram")->setToolTip(tr("Export Diagram"));
+  make("import-keras", tr("&Import Keras Model…"), [this] {
+    if (!maybe_save()) return;
+    const QString project = import_keras_model(this);
+    if (!project.isEmpty() && open_file(project)) show_message(tr("Imported into %1").arg(project));
+  }, {K(tr("Ctrl+I"))});
+  auto keras_export = [this](KerasExport format) {
+    nodes::ProjectData project = doc_.data();
+    project.path = doc_.file_path().toStdString();
+    const QString base = QFileInfo(doc_.file_path().isEmpty() ? untitled_name_.section(' ', 0, 0) : doc_.file_path()).completeBaseName();
+    const QString done = export_keras(this, format, project, {dashboard_->trained_model(), dashboard_->trained_graph()},
+                                      doc_.file_path().isEmpty() ? base : QFileInfo(doc_.file_path()).absolutePath() + "/" + base);
+    if (!done.isEmpty()) show_message(done, 10000);
+  };
+  make("export-h5", tr("Keras &HDF5 (.h5)…"), [keras_export] { keras_export(KerasExport::H5); });
+  make("export-keras", tr("Keras &Archive (.keras)…"), [keras_export] { keras_export(KerasExport::Archive); });
+  make("export-python", tr("&Python Script (.py)…"), [keras_export] { keras_export(KerasExport::Python); });
   make("quit", tr("&Quit"), [this] { close(); }, K::keyBindings(K::Quit));
 
   QAction* undo = doc_.undo_stack().createUndoAction(this, tr("&Undo"));
@@ -316,7 +334,11 @@ void MainWindow::build_menus_and_toolbar() {
   file->addSeparator();
   file->addAction(action("save"));
   file->addAction(action("save-as"));
-  file->addAction(action("export-diagram"));
+  file->addAction(action("import-keras"));
+  QMenu* export_menu = file->addMenu(tr("&Export"));
+  export_menu->setObjectName("export-menu");
+  for (const char* name : {"export-h5", "export-keras", "export-python", "", "export-diagram"})
+    *name ? (void)export_menu->addAction(action(name)) : (void)export_menu->addSeparator();
   file->addSeparator();
   file->addAction(action("quit"));
   rebuild_recent_menu();

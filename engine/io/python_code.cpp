@@ -1,6 +1,8 @@
 // python_script (keras_io.h): the project as a Keras 3 script a person could have written. The model comes from
 // python_model.cpp and the data from python_data.cpp; this file writes the script around them: imports, seed,
 // distribution, compile, callbacks, fit and evaluate.
+#include <algorithm>
+
 #include "callbacks/callback_registry.h"
 #include "core/module_config.h"
 #include "io/keras_io.h"
@@ -57,7 +59,9 @@ Lines compile_code(const Model& model) {
             "# model.compile(optimizer=\"adam\", loss=\"sparse_categorical_crossentropy\", metrics=[\"accuracy\"])"};
   std::vector<std::string> losses, weights, metric_lists;
   for (const Config& loss : o.loss) losses.push_back(module_value("loss", loss));
-  for (double w : o.loss_weights) weights.push_back(float_literal(w));
+  // Weights of 1 are Keras's default: written only when one differs.
+  if (std::any_of(o.loss_weights.begin(), o.loss_weights.end(), [](double w) { return w != 1.0; }))
+    for (double w : o.loss_weights) weights.push_back(float_literal(w));
   for (const auto& list : o.metrics) {
     std::vector<std::string> names;
     for (const Config& metric : list) names.push_back(module_value("metric", metric));

@@ -2,11 +2,15 @@
 // and the work behind their dialogs (which weights go out, the project an import creates, units as nested
 // models, refusals that leave nothing behind).
 #include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QStandardPaths>
 #include <QFile>
 #include <QMenu>
 #include <QMenuBar>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <set>
 
 #include "cornu.h"
 #include "demos/demos.h"
@@ -31,6 +35,36 @@ Tensor xor_inputs() { return Tensor::from_vector(Shape{4, 2}, std::vector<float>
 class TestKerasMenu : public QObject {
   Q_OBJECT
  private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }  // QSettings in a test location
+
+  void a_keras_model_opens_on_the_canvas() {
+    // The functional model Keras wrote (tests/data/keras/make_fixtures.py): imported, laid out, opened.
+    QTemporaryDir dir;
+    const QString source = qEnvironmentVariable("CORNU_SOURCE_DIR") + "/tests/data/keras/functional.keras";
+    const QString project = dir.path() + "/functional.cornu";
+    ui::write_keras_import(source, project);
+    ui::MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(window.open_file(project));
+    const nodes::ProjectData& data = nodes::load_project(project.toStdString());
+    io::LoadedModel loaded = io::load_model(source.toStdString());
+    QCOMPARE(data.graph.nodes.size(), loaded.model->layers().size() + loaded.model->outputs().size());
+    // Graphviz placed every card somewhere of its own.
+    std::set<std::pair<double, double>> spots;
+    for (const auto& n : data.graph.nodes) spots.insert({n.x, n.y});
+    QCOMPARE(spots.size(), data.graph.nodes.size());
+    if (const QString shots = qEnvironmentVariable("CORNU_SCREENSHOT_DIR"); !shots.isEmpty()) {
+      QApplication::processEvents();
+      window.grab().save(QDir(shots).filePath("editor-imported-keras.png"));
+      auto* menu = window.findChild<QMenu*>("export-menu");
+      menu->popup(window.mapToGlobal(QPoint(40, 40)));
+      QApplication::processEvents();
+      menu->grab().save(QDir(shots).filePath("menu-export.png"));
+      menu->hide();
+    }
+  }
+
   void file_menu_has_import_and_exports() {
     ui::MainWindow window;
     QAction* import = window.findChild<QAction*>("import-keras");

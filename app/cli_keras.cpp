@@ -51,7 +51,7 @@ struct Source {
 Source from_project(const std::string& path, const std::string& weights) {
   nodes::ProjectData project = nodes::load_project(path);
   Source s;
-  s.model = nodes::build_model(project);
+  s.model = nodes::build_model(project, nodes::has_every_loss(project));
   const auto& settings = project.settings;
   s.script.dataset = settings.dataset;
   s.script.epochs = settings.epochs;

@@ -116,7 +116,20 @@ ModelPtr build_graph(const Graph& graph, const std::vector<int>& order, const st
 
 }  // namespace
 
+bool has_every_loss(const ProjectData& project) {
+  return std::all_of(project.graph.nodes.begin(), project.graph.nodes.end(), [](const Node& n) {
+    return n.type != kOutputType || (n.params.contains("loss") && !n.params["loss"].is_null());
+  });
+}
+
 ModelPtr build_model(const ProjectData& project, bool compile) {
+  if (!compile && !has_every_loss(project)) {
+    // Losses matter to training only: an output without one still predicts (imported uncompiled models).
+    ProjectData with_losses = project;
+    for (auto& n : with_losses.graph.nodes)
+      if (n.type == kOutputType && (!n.params.contains("loss") || n.params["loss"].is_null())) n.params["loss"] = "mean_squared_error";
+    return build_model(with_losses, false);
+  }
   CheckReport report = check(project);
   if (report.has_errors()) throw ValueError("The model cannot be built yet: " + report.first_error());
   std::vector<const Node*> outputs;

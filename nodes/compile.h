@@ -13,7 +13,10 @@ bool is_chain(const Graph& graph);
 // Builds (and, with `compile`, compiles) the model the project describes. Initial weights come from the
 // project's seed. Throws ValueError with the first problem the live checks find, so a model that fails
 // to build says why in the editor's words.
+// Without `compile`, Output nodes need no loss (a model that only predicts).
 ModelPtr build_model(const ProjectData& project, bool compile = true);
+// True when every Output node has a loss, so that the model can be compiled.
+bool has_every_loss(const ProjectData& project);
 
 // The project of an engine model: one node per layer, a unit per nested model (its body that model's graph,
 // recursively), the compile() settings on Output nodes and in the settings, positions from Graphviz. Layers

@@ -22,7 +22,7 @@ struct WaitCursor {
 
 // The project's model with the best weights at hand, and those weights' origin in words.
 std::pair<ModelPtr, QString> model_with_weights(const nodes::ProjectData& project, const ExportWeights& weights) {
-  ModelPtr model = nodes::build_model(project);
+  ModelPtr model = nodes::build_model(project, nodes::has_every_loss(project));
   if (weights.trained && weights.trained_graph == project.graph) {
     model->set_weights(weights.trained->get_weights());
     return {model, QObject::tr("the weights of the last training run")};

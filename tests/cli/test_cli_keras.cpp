@@ -5,6 +5,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+#include <map>
+
 #include "core/tensor.h"
 #include "data/npy.h"
 
@@ -89,6 +92,34 @@ class TestCliKeras : public QObject {
       QCOMPARE(y.size(), size_t(5));
       if (expected.empty()) expected = y;
       else QCOMPARE(y, expected);
+    }
+  }
+
+  void an_uncompiled_keras_model_imports_and_predicts() {
+#ifndef CORNU_WITH_NODES
+    QSKIP("built without project files (-DCORNU_WITH_GUI=OFF)");
+#endif
+    // Keras saved it uncompiled, with two inputs and two outputs (tests/data/keras/make_fixtures.py).
+    QTemporaryDir dir;
+    const QString d = dir.path(), fixtures = qEnvironmentVariable("CORNU_SOURCE_DIR") + "/tests/data/keras/";
+    Run r = cornu_run({"import", fixtures + "functional.keras", "-o", d + "/f.cornu"});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+    std::map<std::string, Tensor> x{{"arr_0", data::read_npy((fixtures + "functional_x0.npy").toStdString())},
+                                    {"arr_1", data::read_npy((fixtures + "functional_x1.npy").toStdString())}};
+    data::write_npz((d + "/x.npz").toStdString(), x);
+    for (const QString& source : {d + "/f.cornu", fixtures + "functional.keras"}) {
+      r = cornu_run({"predict", source, "--input", d + "/x.npz", "-o", d + "/y.npz"});
+      QVERIFY2(r.exit_code == 0, qPrintable(r.out + r.err));
+      auto y = data::read_npz((d + "/y.npz").toStdString());
+      QCOMPARE(y.size(), size_t(2));
+      int i = 0;
+      for (const auto& [name, values] : y) {  // keyed by output layer name, in name order here
+        Q_UNUSED(name);
+        const auto expected = read_values(fixtures + "functional_y" + QString::number(i++) + ".npy");
+        const auto got = values.to_vector();
+        QCOMPARE(got.size(), expected.size());
+        for (size_t k = 0; k < got.size(); ++k) QVERIFY(std::abs(got[k] - expected[k]) <= 1e-5f * (1 + std::abs(expected[k])));
+      }
     }
   }
 

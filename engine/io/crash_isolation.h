@@ -1,7 +1,8 @@
 // Reading an untrusted HDF5 file can crash inside the HDF5 library itself: 1.10 does not bounds-check the
 // global-heap references behind variable-length strings, and one corrupted byte there is a segfault in
 // H5Aread (found by fuzzing). Cornu's own checks cannot reach into the library, so a file from outside is read
-// first in a forked child: if the child dies, the file is refused with a message and the program goes on.
+// first in a forked child: if the child dies or hangs (another such bug loops forever), the file is refused
+// with a message and the program goes on.
 #pragma once
 #include <functional>
 #include <string>

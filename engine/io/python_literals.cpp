@@ -2,6 +2,8 @@
 // through here, so quoting and the "non-default arguments only" rule live in one place.
 #include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "activations/activation.h"
 #include "constraints/constraint.h"
@@ -29,6 +31,15 @@ std::string comment_text(const std::string& text) {
 std::string float_literal(double value) {
   if (std::isnan(value)) return "float(\"nan\")";
   if (std::isinf(value)) return value > 0 ? "float(\"inf\")" : "-float(\"inf\")";
+  // Keras keeps learning rates and such as float32: 0.1 comes back as 0.10000000149011612. A value that is
+  // exactly a float32 is written with the fewest digits that read back to that float32.
+  const auto as_float = static_cast<float>(value);
+  if (static_cast<double>(as_float) == value)
+    for (int digits = 1; digits <= 9; ++digits) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%.*g", digits, value);
+      if (static_cast<float>(std::strtod(text, nullptr)) == as_float) return Config(std::strtod(text, nullptr)).dump();
+    }
   return Config(value).dump();  // the shortest text that reads back to the same double, always with . or e
 }
 
@@ -109,6 +120,9 @@ std::vector<std::string> arguments(const std::vector<ParamSpec>& specs, const Co
     if (!config.contains(spec.name)) continue;
     const Config& value = config.at(spec.name);
     if (!spec.required && value == spec.default_value) continue;
+    // {"class_name": "GlorotUniform", "config": {"seed": null}} is the default "glorot_uniform" written out.
+    if (!spec.required && !spec.default_value.is_null() && param_value(spec, value) == param_value(spec, spec.default_value))
+      continue;
     args.push_back(positional ? param_value(spec, value) : spec.name + "=" + param_value(spec, value));
   }
   return args;
@@ -119,7 +133,13 @@ std::string identifier(const std::string& name, std::set<std::string>& taken) {
       "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
       "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
       "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "keras", "layers", "np", "os",
-      "print", "input", "list", "dict", "type", "id", "len", "range", "object", "max", "min", "sum", "map"};
+      "print", "input", "list", "dict", "type", "id", "len", "range", "object", "max", "min", "sum", "map",
+      // more builtins, then the names the script itself defines
+      "abs", "all", "any", "bool", "bytes", "callable", "chr", "compile", "dir", "divmod", "enumerate", "eval",
+      "exec", "filter", "float", "format", "hash", "help", "hex", "int", "iter", "next", "open", "ord", "pow",
+      "repr", "reversed", "round", "set", "slice", "sorted", "str", "super", "tuple", "vars", "zip", "gzip",
+      "struct", "h5py", "model", "history", "inputs", "outputs", "x_train", "y_train", "x_test", "y_test",
+      "test_scores", "random_data", "load_idx", "idx_file", "callbacks", "distribution"};
   std::string base;
   for (unsigned char c : name) base += std::isalnum(c) || c == '_' ? static_cast<char>(std::tolower(c)) : '_';
   if (base.empty() || std::isdigit(static_cast<unsigned char>(base[0]))) base = "layer_" + base;

@@ -160,6 +160,23 @@ class TestPythonCode : public QObject {
     QVERIFY_COMPILES(s);
   }
 
+  void reads_as_written_by_hand() {
+    // Layers named like builtins or like the script's own variables; a default initializer spelled out as Keras
+    // writes it; a float32 learning rate as Keras stores it.
+    auto x = Input(Shape{4}, "x");
+    auto a = layers::Dense(3, {{"name", "all"}, {"kernel_initializer", {{"class_name", "GlorotUniform"}, {"config", {{"seed", nullptr}}}}}})(x);
+    auto b = layers::Dense(3, {{"name", "model"}})(x);
+    auto y = layers::make("Add", {{"name", "history"}})({a, b});
+    Model model({x}, {y}, "by_hand");
+    model.compile(Config{{"class_name", "SGD"}, {"config", {{"learning_rate", 0.10000000149011612}}}}, "mse");
+    const std::string s = io::python_script(model, {});
+    QVERIFY_CONTAINS(s, "all_ = layers.Dense(3, name=\"all\")(x)");
+    QVERIFY_CONTAINS(s, "model_ = layers.Dense(3, name=\"model\")(x)");
+    QVERIFY_CONTAINS(s, "learning_rate=0.1)");
+    QVERIFY_LACKS(s, "kernel_initializer");
+    QVERIFY_COMPILES(s);
+  }
+
   void every_dataset_kind() {
     const std::vector<std::pair<Config, std::string>> cases = {
         {{{"name", "spirals"}, {"noise", 0.2}}, "make_spirals(1000, 0.2, np.random.default_rng(1))"},

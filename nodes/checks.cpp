@@ -447,6 +447,11 @@ void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
     Layer& layer = *layer_it->second;
     try {
       r.outputs = layer.compute_output_shape(r.inputs);
+      if (!n.shares.empty()) {  // its weights are counted once, on the node it shares
+        r.macs = layer.count_macs(r.inputs, r.outputs);
+        report_.total_macs = add_saturated(report_.total_macs, r.macs);
+        continue;
+      }
       for (const auto& [name, shape] : layer.weight_shapes(r.inputs)) {
         r.params = add_saturated(r.params, shape.size());
         if (layer.trainable()) r.trainable_params = add_saturated(r.trainable_params, shape.size());
@@ -470,6 +475,22 @@ void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
         fits = sample[a] == Shape::kNone || sample[a] == labels->sample_shape[a];
       if (!fits) data_problem(id, input_mismatch(n.name, sample, labels->sample_shape));
     }
+  }
+  // A shared layer's weights fit the shapes of its first call: every call must bring the same.
+  for (const auto& [id, n] : g_.nodes) {
+    if (n->shares.empty()) continue;
+    auto target = std::find_if(g_.nodes.begin(), g_.nodes.end(), [&](const auto& m) { return m.second->name == n->shares; });
+    if (target == g_.nodes.end()) continue;
+    const NodeReport& mine = report_.nodes[id];
+    const NodeReport& theirs = report_.nodes[target->first];
+    if (mine.outputs.empty() || theirs.outputs.empty() || mine.inputs.size() != theirs.inputs.size()) continue;
+    for (size_t k = 0; k < mine.inputs.size(); ++k)
+      if (mine.inputs[k].without_batch() != theirs.inputs[k].without_batch()) {
+        problem(id, "'" + n->name + "' shares the layer of '" + n->shares + "', which takes " + shape_text(theirs.inputs[k]) +
+                        ", but it receives " + shape_text(mine.inputs[k]) + ". A shared layer must be called on " +
+                        "tensors of the same shape; use a layer of its own instead.");
+        break;
+      }
   }
 }
 
@@ -535,10 +556,23 @@ CheckReport Checker::check_graph(const ProjectData& project, const Graph& graph,
       run.problem(id, "inside unit '" + g.name(id) + "': " + p.message, p.severity);
   std::unordered_map<int, LayerPtr> layers;
   for (const auto& n : graph.nodes) {
-    if (n.type == kOutputType || is_unit(n)) continue;
+    if (n.type == kOutputType || is_unit(n) || !n.shares.empty()) continue;
     const CachedLayer& c = layer_for(n);
     if (!c.error.empty()) run.problem(n.id, "'" + n.name + "': " + c.error);
     layers[n.id] = c.layer;
+  }
+  // A node sharing a layer calls the very layer object of the node it names (Keras's shared layer).
+  for (const auto& n : graph.nodes) {
+    if (n.shares.empty()) continue;
+    auto target = std::find_if(graph.nodes.begin(), graph.nodes.end(), [&](const Node& m) { return m.name == n.shares; });
+    if (target == graph.nodes.end())
+      run.problem(n.id, "'" + n.name + "' shares the layer '" + n.shares + "', which is not in this graph any more. "
+                        "Pick the layer to share in the inspector, or delete '" + n.name + "'.");
+    else if (target->type != n.type || !target->shares.empty())
+      run.problem(n.id, "'" + n.name + "' can share only another " + n.type + " that shares nothing itself; '" +
+                        n.shares + "' is not one.");
+    else
+      layers[n.id] = layers[target->id];
   }
   // Forget layers of nodes that are gone.
   for (auto it = cache_.begin(); it != cache_.end();)

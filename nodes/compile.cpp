@@ -23,6 +23,7 @@ bool is_chain(const Graph& graph) {
     outputs += entry.is_output();
     if (entry.is_unit() && (unit_inputs(body_of(n)).size() != 1 || unit_outputs(body_of(n)).size() != 1)) return false;
     if (entry.variadic() || entry.max_inputs > 1 || in_degree[n.id] > 1 || out_degree[n.id] > 1) return false;
+    if (!n.shares.empty()) return false;  // a layer called twice: the functional API says it plainly
   }
   return inputs == 1 && outputs == 1;
 }
@@ -80,6 +81,17 @@ ModelPtr build_graph(const Graph& graph, const std::vector<int>& order, const st
     }
     return seq;
   }
+  // One layer object per layer node; a node sharing a layer gets the object of the node it names.
+  std::map<std::string, LayerPtr> made;
+  auto layer_of = [&](const Node& n) {
+    const Node* owner = &n;
+    if (!n.shares.empty())
+      for (const auto& m : graph.nodes)
+        if (m.name == n.shares) owner = &m;
+    LayerPtr& layer = made[owner->name];
+    if (!layer) layer = make_node_layer(*owner);
+    return layer;
+  };
   std::map<int, std::vector<SymbolicTensor>> produced;
   std::vector<SymbolicTensor> inputs;
   std::vector<int> input_ids;
@@ -98,7 +110,7 @@ ModelPtr build_graph(const Graph& graph, const std::vector<int>& order, const st
     std::sort(args.begin(), args.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<SymbolicTensor> xs;
     for (auto& a : args) xs.push_back(a.second);
-    produced[id] = call_layer(make_node_layer(n), xs);
+    produced[id] = call_layer(layer_of(n), xs);
   }
   if (unit) {  // the unit's port order
     std::vector<SymbolicTensor> ports;
@@ -192,11 +204,20 @@ Graph graph_from_model(const Model& model, bool unit, int depth) {
   for (const auto& call : model.nodes()) {
     const Layer& layer = *call->layer;
     if (id_of.count(call.get())) continue;  // an Input placed first
-    if (!seen.insert(&layer).second)
-      throw ValueError("Layer '" + layer.name() + "' is called more than once (a shared layer): the canvas cannot " +
-                       "show shared layers yet.");
+    const bool again = !seen.insert(&layer).second;
+    if (again && dynamic_cast<const Model*>(&layer))
+      throw ValueError("The model '" + layer.name() + "' is called more than once inside '" + model.name() + "': the " +
+                       "canvas shows a unit called once. Call a copy of it instead, or use it from Python.");
     Node n;
-    if (const auto* inner = dynamic_cast<const Model*>(&layer)) {
+    if (again) {  // a shared layer: a node of its own that calls the first one's layer
+      n.id = next_id++;
+      n.type = catalog().get(layer.class_name()).type;
+      n.shares = layer.name();
+      n.name = renamed(layer.name(), n.type, [&](const std::string& name) {
+        return std::any_of(model.layers().begin(), model.layers().end(), [&](const LayerPtr& l) { return l->name() == name; }) ||
+               std::any_of(g.nodes.begin(), g.nodes.end(), [&](const Node& m) { return m.name == name; });
+      });
+    } else if (const auto* inner = dynamic_cast<const Model*>(&layer)) {
       n.id = next_id++;
       n.type = kUnitType;
       n.name = inner->name();

@@ -167,6 +167,9 @@ void Document::disconnect(const Edge& edge) {
 
 void Document::set_param(int id, const std::string& key, const Config& value, int gesture) {
   const Node& n = at(id);
+  if (!n.shares.empty())
+    throw ValueError("'" + n.name + "' shares the layer of '" + n.shares + "': set '" + key + "' on '" + n.shares +
+                     "', and both change.");
   const ParamSpec* spec = catalog_entry(id).param(key);
   if (!spec) {
     Config unused;
@@ -382,7 +385,13 @@ void Document::set_param_raw(int id, const std::string& key, const std::optional
   else n.params.erase(key);
 }
 
-void Document::set_name_raw(int id, const std::string& name) { mutable_node(id).name = name; }
+void Document::set_name_raw(int id, const std::string& name) {
+  Node& n = mutable_node(id);
+  // Nodes sharing this layer name it: they follow the rename (and its undo, which renames back).
+  for (const auto& other : graph().nodes)
+    if (other.shares == n.name) mutable_node(other.id).shares = name;
+  n.name = name;
+}
 
 void Document::set_position_raw(int id, double x, double y) {
   Node& n = mutable_node(id);

@@ -36,6 +36,9 @@ struct Node {
   // body's InputLayer nodes are the unit's input ports and its Output nodes its output ports, both in the
   // body's node order. Node ids and names in a body are a space of their own.
   std::vector<Graph> body;
+  // Keras's shared layer: the name of another layer node of the same graph whose layer this node calls again,
+  // with the same weights. Such a node has no parameters of its own (they are that node's); "" for none.
+  std::string shares;
   bool operator==(const Node&) const;
 };
 

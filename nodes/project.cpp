@@ -184,7 +184,7 @@ namespace {
 
 // `depth`: how many units the node's graph lies in (0: the model's own graph).
 Node read_node(const Config& j, const std::string& path, int depth) {
-  Reader::object(j, path, {"id", "type", "name", "params", "position", "body"}, {"id", "type", "name"});
+  Reader::object(j, path, {"id", "type", "name", "params", "shares", "position", "body"}, {"id", "type", "name"});
   Node n;
   n.id = static_cast<int>(Reader::integer(j.at("id"), at(path, "id"), 1, kMaxNodeId));
   std::string type = Reader::string(j.at("type"), at(path, "type"), 128);
@@ -210,6 +210,15 @@ Node read_node(const Config& j, const std::string& path, int depth) {
       if (std::string why = check_param(*spec, v); !why.empty()) Reader::fail(at(ppath, it.key()), why + ".");
       n.params[it.key()] = v;
     }
+  }
+  if (j.contains("shares")) {
+    n.shares = Reader::string(j.at("shares"), at(path, "shares"), 128);
+    if (entry->is_input() || entry->is_output() || entry->is_unit())
+      Reader::fail(at(path, "shares"), "only a layer can share another layer's weights, and '" + n.name + "' is " +
+                                           (entry->is_unit() ? "a unit." : "an " + n.type + "."));
+    if (!n.params.empty())
+      Reader::fail(at(path, "params"), "'" + n.name + "' shares the layer '" + n.shares + "', so its parameters are "
+                                           "that layer's: it cannot have its own.");
   }
   if (j.contains("position")) {
     const std::string ppath = at(path, "position");
@@ -253,6 +262,16 @@ Graph read_graph(const Config& j, const std::string& path, int depth) {
   }
   std::map<int, const Node*> by_id;
   for (const auto& n : g.nodes) by_id[n.id] = &n;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (n.shares.empty()) continue;
+    auto target = std::find_if(g.nodes.begin(), g.nodes.end(), [&](const Node& m) { return m.name == n.shares; });
+    const std::string spath = at(at(at(path, "nodes"), i), "shares");
+    if (target == g.nodes.end()) Reader::fail(spath, "there is no layer called '" + n.shares + "' in this graph to share.");
+    if (target->type != n.type || !target->shares.empty() || &*target == &n)
+      Reader::fail(spath, "'" + n.name + "' can share only another " + n.type + " that shares nothing itself; '" +
+                              n.shares + "' is not one.");
+  }
   const Config& edges = Reader::array(j.at("edges"), at(path, "edges"), kMaxEdges, "connections");
   std::map<int, std::set<int>> taken;  // input ports in use, per node
   for (size_t i = 0; i < edges.size(); ++i) {
@@ -345,6 +364,7 @@ Config graph_to_json(const Graph& g) {
   Config nodes = Config::array(), edges = Config::array();
   for (const auto& n : g.nodes) {
     Config node = {{"id", n.id}, {"type", n.type}, {"name", n.name}, {"params", n.params}, {"position", {n.x, n.y}}};
+    if (!n.shares.empty()) node["shares"] = n.shares;
     if (is_unit(n)) node["body"] = graph_to_json(body_of(n));
     nodes.push_back(std::move(node));
   }
@@ -371,7 +391,7 @@ namespace {
 std::vector<std::string> ordered_keys(const Config& v) {
   std::vector<std::string> keys;
   for (const char* k : {"format", "version", "cornu", "settings", "graph", "nodes", "edges", "history", "id", "type",
-                        "name", "params", "position", "body", "from", "to"})
+                        "name", "params", "shares", "position", "body", "from", "to"})
     if (v.contains(k)) keys.push_back(k);
   for (auto it = v.begin(); it != v.end(); ++it)
     if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) keys.push_back(it.key());

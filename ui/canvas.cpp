@@ -28,6 +28,7 @@ namespace {
 // The card's third line: the parameters worth seeing without opening the inspector.
 std::string card_details(const Document& doc, const nodes::Node& node) {
   const nodes::CatalogEntry& entry = nodes::catalog().get(node.type);
+  if (!node.shares.empty()) return "shares " + node.shares + "'s weights";
   std::string out;
   for (const auto& key : entry.card_params) {
     Config v = doc.param(node.id, key);

@@ -148,7 +148,14 @@ QWidget* Inspector::build_node_page(const nodes::Node& node) {
                                                                "digits, '_', '.' or '-'); Keras code uses it.",
               .required = true},
              std::move(name), "node");
-  if (node.type == kUnitType) {
+  if (!node.shares.empty()) {
+    auto* shared = dim_label(QString("'%1' calls the layer of '%2' again, with the same weights (a shared layer, as in "
+                                     "Keras). Its properties are those of '%2': select '%2' to change them for both.")
+                                 .arg(QString::fromStdString(node.name), QString::fromStdString(node.shares)),
+                             form_);
+    shared->setObjectName("inspector.shares");
+    form_->add_wide(shared);
+  } else if (node.type == kUnitType) {
     form_->add_wide(dim_label("A unit is a nested model. Double-click the unit (or press Tab) to open and edit its "
                               "layers.", form_));
   } else if (!entry) {

@@ -1,6 +1,9 @@
 #include "io/keras_objects.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "activations/activation.h"
 #include "constraints/constraint.h"
@@ -28,6 +31,22 @@ bool lambda_inside(const Config& v, int depth) {
       if (lambda_inside(item, depth + 1)) return true;
   }
   return false;
+}
+
+// Keras stores hyperparameters as float32: a learning rate of 0.1 comes back as 0.10000000149011612. Such a
+// value becomes the shortest decimal with the same float32, so that the inspector shows what the user typed.
+Config short_float(const Config& v) {
+  if (!v.is_number_float()) return v;
+  const double x = v.get<double>();
+  const auto f = static_cast<float>(x);
+  if (!std::isfinite(x) || static_cast<double>(f) != x) return v;
+  for (int digits = 1; digits <= 9; ++digits) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*g", digits, x);
+    const double shorter = std::strtod(text, nullptr);
+    if (static_cast<float>(shorter) == f) return shorter;
+  }
+  return v;
 }
 
 // Every key of an object normalised through its spec; returns the specs' parameter by name or null.
@@ -118,12 +137,13 @@ Config normalize_params(Config config, const std::vector<ParamSpec>& specs, cons
       case ParamType::Int:
         if (v.is_array() && v.size() == 1) v = v[0];  // Keras 2: axis [3]
         break;
+      case ParamType::Float: v = short_float(v); break;
       case ParamType::Initializer: v = normalize_module(v, ModuleKind::Initializer, where); break;
       case ParamType::Regularizer: v = normalize_module(v, ModuleKind::Regularizer, where); break;
       case ParamType::Constraint: v = normalize_module(v, ModuleKind::Constraint, where); break;
       case ParamType::Activation: v = normalize_module(v, ModuleKind::Activation, where); break;
       case ParamType::Loss: v = normalize_module(v, ModuleKind::Loss, where); break;
-      case ParamType::Schedule: v = normalize_module(v, ModuleKind::Schedule, where); break;
+      case ParamType::Schedule: v = v.is_number() ? short_float(v) : normalize_module(v, ModuleKind::Schedule, where); break;
       default: break;
     }
     out[key] = std::move(v);

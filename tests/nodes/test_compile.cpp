@@ -137,10 +137,17 @@ class CompileTest : public QObject {
 
   void modelsTheCanvasCannotShowYetAreRefused() {
     using namespace cornu::layers;
+    // A layer applied to its own output is a shared layer: the canvas shows it (tests/nodes/test_shared_layers.cpp).
     auto x = Input(Shape{4});
     auto shared = Dense(4);
-    auto y = shared(shared(x));
-    Model m({x}, {y});
+    Model twice({x}, {shared(shared(x))});
+    ProjectData p = project_from_model(twice);
+    QCOMPARE(build_model(p, false)->count_params(), twice.count_params());
+    // A nested model called twice is not shown yet.
+    auto inner_in = Input(Shape{4});
+    auto inner = std::make_shared<Model>(std::vector{inner_in}, std::vector{Dense(4)(inner_in)}, "inner");
+    auto z = Input(Shape{4});
+    Model m({z}, {call_layer(inner, {call_layer(inner, {z}).at(0)}).at(0)});
     QVERIFY_THROWS_EXCEPTION(ValueError, project_from_model(m));
   }
 

@@ -118,7 +118,7 @@ class TestKerasConfig : public QObject {
     io::apply_compile_config(*m, c["compile_config"]);
     QVERIFY(m->compiled());
     QCOMPARE(m->optimizer().name(), std::string("sgd"));
-    QCOMPARE(m->optimizer().learning_rate(), 0.05000000074505806);
+    QCOMPARE(m->optimizer().learning_rate(), 0.05);  // Keras wrote float32 0.05000000074505806: read as typed
     QCOMPARE(m->compile_options().loss.size(), size_t(2));
     QCOMPARE(m->compile_options().loss_weights, (std::vector<double>{1.0, 0.5}));
     QCOMPARE(m->metrics_names(), (std::vector<std::string>{"loss", "inner_loss", "inner_mae", "p_loss", "p_accuracy"}));

@@ -23,7 +23,11 @@ else
   if ! "$venv/bin/pip" install --disable-pip-version-check --timeout 30 --retries 2 \
       "${pins[0]}" "jax[cpu]==0.10.2" "${pins[@]:1}" >"$log" 2>&1; then
     tail -n 20 "$log" >&2
-    if grep -qiE "connection|resolve|network|timed out|No matching distribution|Temporary failure" "$log"; then
+    if grep -q "CERTIFICATE_VERIFY_FAILED" "$log"; then
+      echo "make_venv.sh: pip reached PyPI but could not verify its certificate (a network that inspects TLS needs" \
+           "its CA in the system's bundle, or PIP_CERT pointing at one). The interop tests need real Keras and" \
+           "fail without it." >&2
+    elif grep -qiE "connection|resolve|network|timed out|No matching distribution|Temporary failure" "$log"; then
       echo "make_venv.sh: pip could not install the pinned packages from PyPI (is PyPI reachable from here? a proxy" \
            "may need PIP_INDEX_URL). The interop tests need real Keras and fail without it." >&2
     else

@@ -38,6 +38,11 @@ int main(int argc, char** argv) {
   int failures = 0;
   for (const auto& path : files) {
     std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "%s: cannot read\n", path.c_str());
+      ++failures;
+      continue;
+    }
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::fprintf(stderr, "replaying %s (%zu bytes)\n", path.c_str(), bytes.size());
     try {

@@ -375,11 +375,7 @@ std::string value_of(const Options& o, const std::string& key) {
   return it == o.values.end() ? std::string() : it->second;
 }
 
-bool is_keras_export(const std::string& to) {
-  std::string ext = std::filesystem::path(to).extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".h5" || ext == ".hdf5" || ext == ".keras" || ext == ".py";
-}
+bool is_keras_export(const std::string& to) { return is_keras_file(to) || lowercase_extension(to) == ".py"; }
 
 int command_info() {
   LibraryVersions v = library_versions();
@@ -420,8 +416,8 @@ int run(const std::vector<std::string>& args) {
     return command_keras_export(o.target, o.values.at("--to"), value_of(o, "--weights"), o.values.count("--distributed") > 0);
   }
   if (o.command == "export" && o.values.count("--to")) {
-    const std::string to = o.values.at("--to"), ext = std::filesystem::path(to).extension().string();
-    if (ext != ".svg" && ext != ".png" && ext != ".SVG" && ext != ".PNG")
+    const std::string to = o.values.at("--to"), ext = lowercase_extension(to);
+    if (ext != ".svg" && ext != ".png")
       throw ValueError("export: --to names the file to write, ending in .h5 or .keras (a Keras model), .py (a Keras "
                        "script), or .svg or .png (a diagram); got '" + to + "'.");
   }

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "data/file_bytes.h"
 #include "data/npy.h"
 #include "io/keras_io.h"
 #include "model/weights_io.h"
@@ -19,18 +20,14 @@
 
 namespace cornu::cli {
 
-namespace {
-
-std::string extension(const std::string& path) {
+std::string lowercase_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext;
 }
 
-}  // namespace
-
 bool is_keras_file(const std::string& path) {
-  const std::string ext = extension(path);
+  const std::string ext = lowercase_extension(path);
   return ext == ".h5" || ext == ".hdf5" || ext == ".keras";
 }
 
@@ -52,15 +49,7 @@ Source from_project(const std::string& path, const std::string& weights) {
   nodes::ProjectData project = nodes::load_project(path);
   Source s;
   s.model = nodes::build_model(project, nodes::has_every_loss(project));
-  const auto& settings = project.settings;
-  s.script.dataset = settings.dataset;
-  s.script.epochs = settings.epochs;
-  s.script.batch_size = settings.batch_size;
-  s.script.seed = settings.seed;
-  s.script.validation = settings.validation;
-  s.script.validation_split = settings.validation_split;
-  s.script.shuffle = settings.shuffle;
-  s.script.callbacks = settings.callbacks;
+  s.script = nodes::python_script_options(project.settings);
   if (!weights.empty()) {
     load_weights(*s.model, weights);
     s.weights_note = "weights from " + weights;
@@ -107,7 +96,7 @@ Tensor as_float(const Tensor& t) {
 std::vector<Tensor> read_inputs(const Model& model, const std::string& path) {
   const auto& inputs = model.inputs();
   std::vector<Tensor> x;
-  if (extension(path) == ".npz") {
+  if (lowercase_extension(path) == ".npz") {
     auto arrays = data::read_npz(path);
     for (size_t i = 0; i < inputs.size(); ++i) {
       const std::string name = inputs[i].node->layer->name(), positional = "arr_" + std::to_string(i);
@@ -140,20 +129,14 @@ void check_input_shapes(const Model& model, const std::vector<Tensor>& x) {
 }  // namespace
 
 int command_keras_export(const std::string& source, const std::string& to, const std::string& weights, bool distributed) {
-  const std::string ext = extension(to);
+  const std::string ext = lowercase_extension(to);
   if (ext != ".h5" && ext != ".hdf5" && ext != ".keras" && ext != ".py")
     throw ValueError("export: --to must end in .h5, .keras or .py (or .svg/.png for a diagram), got '" + to + "'.");
   Source s = load_source(source, weights);
   if (ext == ".py") {
     s.script.distributed = distributed;
     {
-      const std::string code = io::python_script(*s.model, s.script);
-      const std::string tmp = to + ".tmp";
-      std::FILE* f = std::fopen(tmp.c_str(), "wb");
-      if (!f) throw IoError("Cannot write '" + to + "': check that its folder exists and is writable.");
-      const bool ok = std::fwrite(code.data(), 1, code.size(), f) == code.size();
-      if (std::fclose(f) != 0 || !ok) throw IoError("Writing '" + to + "' failed (disk full?).");
-      std::filesystem::rename(tmp, to);
+      data::write_file_atomic(to, io::python_script(*s.model, s.script));
     }
     std::printf("Wrote %s: Keras Python code for model '%s'%s\n", to.c_str(), s.model->name().c_str(),
                 s.script.weights_path.empty() ? "" : (", loading " + s.script.weights_path).c_str());
@@ -188,7 +171,7 @@ int command_predict(const std::string& source, const std::string& input, const s
   std::vector<Tensor> x = read_inputs(*s.model, input);
   check_input_shapes(*s.model, x);
   std::vector<Tensor> y = s.model->predict(x, batch_size);
-  if (extension(output) == ".npz") {
+  if (lowercase_extension(output) == ".npz") {
     std::map<std::string, Tensor> arrays;
     for (size_t i = 0; i < y.size(); ++i) arrays[s.model->outputs()[i].node->layer->name()] = y[i];
     data::write_npz(output, arrays);
@@ -204,7 +187,7 @@ int command_predict(const std::string& source, const std::string& input, const s
 #ifdef CORNU_WITH_NODES
 int command_keras_import(const std::string& path, const std::string& project_path, bool force) {
   if (project_path.empty()) throw ValueError("import: say where the project goes with -o PROJECT.cornu.");
-  if (extension(project_path) != ".cornu") throw ValueError("import: -o must name a .cornu project file, got '" + project_path + "'.");
+  if (lowercase_extension(project_path) != ".cornu") throw ValueError("import: -o must name a .cornu project file, got '" + project_path + "'.");
   if (std::filesystem::exists(project_path) && !force)
     throw IoError("'" + project_path + "' exists already: choose another name, or add --force to replace it.");
   io::LoadedModel loaded = io::load_model(path);

@@ -9,6 +9,8 @@
 
 namespace cornu::cli {
 
+// ".keras" for "Model.KERAS": the extension with its dot, lower case ("" for none).
+std::string lowercase_extension(const std::string& path);
 bool is_keras_file(const std::string& path);
 int command_keras_export(const std::string& source, const std::string& to, const std::string& weights, bool distributed);
 int command_keras_import(const std::string& path, const std::string& project_path, bool force);

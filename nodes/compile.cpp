@@ -128,6 +128,19 @@ ModelPtr build_graph(const Graph& graph, const std::vector<int>& order, const st
 
 }  // namespace
 
+io::PythonScriptOptions python_script_options(const Settings& s) {
+  io::PythonScriptOptions o;
+  o.dataset = s.dataset;
+  o.epochs = s.epochs;
+  o.batch_size = s.batch_size;
+  o.seed = s.seed;
+  o.validation = s.validation;
+  o.validation_split = s.validation_split;
+  o.shuffle = s.shuffle;
+  o.callbacks = s.callbacks;
+  return o;
+}
+
 bool has_every_loss(const ProjectData& project) {
   return std::all_of(project.graph.nodes.begin(), project.graph.nodes.end(), [](const Node& n) {
     return n.type != kOutputType || (n.params.contains("loss") && !n.params["loss"].is_null());

@@ -2,6 +2,7 @@
 // from one Input to one Output, functional otherwise; each unit a nested model of the same kind, named after
 // it), and a Model becomes a canvas (how imported Keras models reach the editor), laid out by Graphviz.
 #pragma once
+#include "io/keras_io.h"
 #include "model/model.h"
 #include "nodes/graph.h"
 
@@ -15,6 +16,8 @@ bool is_chain(const Graph& graph);
 // to build says why in the editor's words.
 // Without `compile`, Output nodes need no loss (a model that only predicts).
 ModelPtr build_model(const ProjectData& project, bool compile = true);
+// What a Keras Python script of the project does besides building the model: its data and its training.
+io::PythonScriptOptions python_script_options(const Settings& settings);
 // True when every Output node has a loss, so that the model can be compiled.
 bool has_every_loss(const ProjectData& project);
 

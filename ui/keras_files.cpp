@@ -32,18 +32,6 @@ std::pair<ModelPtr, QString> model_with_weights(const nodes::ProjectData& projec
   return {model, QObject::tr("untrained weights (train the model first to export what it learned)")};
 }
 
-io::PythonScriptOptions script_options(const nodes::Settings& s) {
-  io::PythonScriptOptions o;
-  o.dataset = s.dataset;
-  o.epochs = s.epochs;
-  o.batch_size = s.batch_size;
-  o.seed = s.seed;
-  o.validation = s.validation;
-  o.validation_split = s.validation_split;
-  o.shuffle = s.shuffle;
-  o.callbacks = s.callbacks;
-  return o;
-}
 
 }  // namespace
 
@@ -52,7 +40,7 @@ QString write_keras_export(KerasExport format, const nodes::ProjectData& project
   auto [model, origin] = model_with_weights(project, weights);
   const std::string target = path.toStdString();
   if (format == KerasExport::Python) {
-    io::PythonScriptOptions options = script_options(project.settings);
+    io::PythonScriptOptions options = nodes::python_script_options(project.settings);
     options.distributed = distributed;
     const bool trained = !origin.startsWith(QObject::tr("untrained"));
     if (trained) {  // the script loads them from beside itself

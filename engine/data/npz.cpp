@@ -8,14 +8,10 @@
 #include "core/error.h"
 #include "data/file_bytes.h"
 #include "data/npy.h"
+#include "data/zip_bytes.h"
 
 namespace cornu::data {
 namespace {
-
-struct ZipCloser {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-using ZipHandle = std::unique_ptr<zip_t, ZipCloser>;
 
 struct ZipFileCloser {
   void operator()(zip_file_t* f) const { zip_fclose(f); }
@@ -108,25 +104,7 @@ ZipHandle open_archive(const std::string& path) {
 }  // namespace
 
 std::map<std::string, Tensor> parse_npz(std::string_view bytes, const std::string& name) {
-  if (bytes.size() < 22)  // the smallest zip: one end-of-central-directory record
-    throw IoError("'" + name + "' is too short to be a .npz (zip) archive (" + std::to_string(bytes.size()) + " bytes).");
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-  if (!source) {
-    std::string why = zip_error_strerror(&error);
-    zip_error_fini(&error);
-    throw IoError("Cannot read '" + name + "': " + why + ".");
-  }
-  ZipHandle archive(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
-  if (!archive) {
-    zip_source_free(source);
-    std::string why = zip_error_strerror(&error);
-    zip_error_fini(&error);
-    throw IoError("'" + name + "' is not a valid .npz (zip) archive: " + why + ".");
-  }
-  zip_error_fini(&error);
-
+  ZipHandle archive = open_zip_bytes(bytes, "'" + name + "'", ".npz");
   return read_members(archive.get(), name, [](const std::string&) { return true; });
 }
 

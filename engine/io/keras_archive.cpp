@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/file_bytes.h"
+#include "data/zip_bytes.h"
 #include "io/keras_io.h"
 #include "io/load_common.h"
 #include "io/weights_store.h"
@@ -18,10 +19,7 @@
 namespace cornu::io {
 namespace {
 
-struct ZipCloser {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-using ZipHandle = std::unique_ptr<zip_t, ZipCloser>;
+using data::ZipHandle;
 struct ZipFileCloser {
   void operator()(zip_file_t* f) const { zip_fclose(f); }
 };
@@ -150,24 +148,7 @@ LoadedModel load_model_keras(const std::string& path) { return load_model_keras_
 
 LoadedModel load_model_keras_bytes(const std::string& bytes, const std::string& name) {
   const std::string where = "'" + name + "'";
-  if (bytes.size() < 22)  // the smallest zip: one end-of-central-directory record
-    throw IoError(where + " is too short to be a .keras (zip) archive (" + std::to_string(bytes.size()) + " bytes).");
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-  if (!source) {
-    std::string why = error_text(&error);
-    zip_error_fini(&error);
-    throw IoError("Cannot read " + where + ": " + why + ".");
-  }
-  ZipHandle archive(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
-  if (!archive) {
-    zip_source_free(source);
-    std::string why = error_text(&error);
-    zip_error_fini(&error);
-    throw IoError(where + " is not a valid .keras (zip) archive: " + why + ".");
-  }
-  zip_error_fini(&error);
+  ZipHandle archive = data::open_zip_bytes(bytes, where, ".keras");
 
   const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
   for (zip_int64_t i = 0; i < entries; ++i) {

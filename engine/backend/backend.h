@@ -90,6 +90,9 @@ struct OptimizerStep {
   float nadam_u_product = 1.0f;
 };
 
+// Reductions over the middle axis of an (outer, mid, inner) view (see Backend::reduce_mid).
+enum class ReduceKind : uint8_t { Sum, Mean, Max };
+
 enum class ConstraintKind : uint8_t { MaxNorm, MinMaxNorm, NonNeg, UnitNorm };
 
 struct ConstraintParams {
@@ -182,6 +185,34 @@ class Backend {
   // Adam/AdamW: m, v, v_hat; Adamax: m, u; Nadam: m, v).
   virtual void optimizer_update(OptimizerKind kind, const OptimizerStep& step, float* w, const float* g,
                                 float* const* slots, int64_t n) = 0;
+
+  // --- Broadcasting and reductions over the middle axis of an (outer, mid, inner) view ---
+  // Most layer families need these (bias and scale per channel, masks per time step, statistics per
+  // channel): a tensor (N, T, C) is outer=N, mid=T, inner=C; per-channel work on (N, H, W, C) is
+  // outer=1, mid=N*H*W, inner=C.
+  // y[o, m, i] = a[o, m, i] op b[o, i].
+  virtual void broadcast_binary(BinaryOp op, const float* a, const float* b, float* y, int64_t outer, int64_t mid,
+                                int64_t inner) = 0;
+  // da[o, m, i] += dy * d(a op b)/da; db[o, i] += sum over m of dy * d(a op b)/db (either may be null).
+  virtual void broadcast_binary_backward(BinaryOp op, const float* a, const float* b, const float* dy, float* da,
+                                         float* db, int64_t outer, int64_t mid, int64_t inner) = 0;
+  // y[o, i] = sum / mean / max over m of x[o, m, i] (y overwritten).
+  virtual void reduce_mid(ReduceKind kind, const float* x, float* y, int64_t outer, int64_t mid, int64_t inner) = 0;
+  // dx[o, m, i] += dy[o, i] (Sum), dy[o, i] / mid (Mean), or dy[o, i] at the first m where x == y (Max).
+  virtual void reduce_mid_backward(ReduceKind kind, const float* x, const float* y, const float* dy, float* dx,
+                                   int64_t outer, int64_t mid, int64_t inner) = 0;
+
+  // --- Convolution (layers/conv*.cpp) ---
+
+  // --- Pooling and resampling (layers/pooling*.cpp, layers/upsampling*.cpp) ---
+
+  // --- Normalization (layers/*normalization.cpp) ---
+
+  // --- Recurrent cells (layers/recurrent*.cpp) ---
+
+  // --- Embedding lookups (layers/embedding.cpp) ---
+
+  // --- Attention (layers/*attention.cpp) ---
 };
 
 // The process-wide CPU backend (always present).

@@ -25,7 +25,10 @@ void collect_paths(Layer& layer, const std::string& prefix, std::map<const Varia
     for (Layer* sub : keras_layers(*nested)) collect_paths(*sub, prefix + nested->name() + "/", paths);
     return;
   }
-  for (Variable* v : layer.all_variables()) paths.emplace(v, prefix + layer.name() + "/" + v->name);
+  // A sublayer's variables (an RNN's cell) sit under the sublayer's name: "lstm/lstm_cell/kernel".
+  for (const auto& g : layer.keras_weight_groups())
+    for (Variable* v : g.variables)
+      paths.emplace(v, prefix + layer.name() + "/" + (g.path.empty() ? "" : g.name + "/") + v->name);
 }
 
 // The weights of one layer of the model, in all_variables() order, with their paths.

@@ -47,7 +47,12 @@ void write_container(hid_t file, const std::string& prefix, const Model& model) 
       write_vars(file, group + "/vars", nested->name(), {});
       write_container(file, group + "/", *nested);
     } else {
-      write_vars(file, group + "/vars", layer->name(), layer->all_variables());
+      bool own_written = false;
+      for (const auto& g : layer->keras_weight_groups()) {
+        if (g.path.empty()) own_written = true;
+        write_vars(file, group + (g.path.empty() ? "" : "/" + g.path) + "/vars", g.name, g.variables);
+      }
+      if (!own_written) write_vars(file, group + "/vars", layer->name(), {});
     }
   }
 }
@@ -96,7 +101,8 @@ void read_container(hid_t file, const std::string& prefix, const Model& model, c
       else  // older Cornu files flattened a nested model's variables into its own vars group
         read_vars(file, group + "/vars", *nested, nested->all_variables(), where, loaded);
     } else {
-      read_vars(file, group + "/vars", *layer, layer->all_variables(), where, loaded);
+      for (const auto& g : layer->keras_weight_groups())
+        read_vars(file, group + (g.path.empty() ? "" : "/" + g.path) + "/vars", *layer, g.variables, where, loaded);
     }
   }
 }

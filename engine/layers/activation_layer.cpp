@@ -18,7 +18,7 @@ RowsCols rows_cols(const Tensor& x) {
 }  // namespace
 
 ActivationFnLayer::ActivationFnLayer(std::string class_name, Config config, ActivationPtr fn)
-    : Layer(std::move(class_name), std::move(config)), fn_(std::move(fn)) {}
+    : Layer(std::move(class_name), std::move(config)), fn_(std::move(fn)) { supports_masking_ = true; }
 
 Shapes ActivationFnLayer::compute_output_shape(const Shapes& inputs) const {
   expect_inputs(name(), inputs, 1, 1);

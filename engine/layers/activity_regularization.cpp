@@ -15,6 +15,7 @@ class ActivityRegularization final : public Layer {
  public:
   // The penalty is Keras's L1L2 regularizer (as Keras builds it), the one Dense's activity_regularizer uses.
   explicit ActivityRegularization(Config config) : Layer("ActivityRegularization", std::move(config)) {
+    supports_masking_ = true;
     regularizer_ = make_regularizer(
         Config{{"class_name", "L1L2"}, {"config", {{"l1", param("l1")}, {"l2", param("l2")}}}});
   }

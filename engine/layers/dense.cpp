@@ -17,6 +17,7 @@ enum Slot { kPreActivation, kOutputGrad, kPreActivationGrad };
 class Dense final : public Layer {
  public:
   explicit Dense(Config config) : Layer("Dense", std::move(config)) {
+    supports_masking_ = true;
     units_ = param("units").get<int64_t>();
     use_bias_ = param("use_bias").get<bool>();
     activation_ = make_activation(param("activation"));

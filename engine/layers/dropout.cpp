@@ -12,6 +12,7 @@ constexpr int kMaskSlot = 0;
 class Dropout final : public Layer {
  public:
   explicit Dropout(Config config) : Layer("Dropout", std::move(config)) {
+    supports_masking_ = true;
     rate_ = param("rate").get<float>();
     if (rate_ >= 1.0f)
       throw ValueError("Dropout '" + name() + "': rate must be in [0, 1), got " + param("rate").dump() +

@@ -10,6 +10,7 @@ namespace {
 class GaussianNoise final : public Layer {
  public:
   explicit GaussianNoise(Config config) : Layer("GaussianNoise", std::move(config)) {
+    supports_masking_ = true;
     stddev_ = param("stddev").get<float>();
     // A seed adds its own stream, so two layers with different seeds draw different noise.
     stream_ = param("seed").is_null() ? 0 : param("seed").get<uint64_t>() + 1;

@@ -96,6 +96,13 @@ std::vector<Variable*> Layer::all_variables() {
   return out;
 }
 
+std::vector<int> Layer::output_mask_sources(const std::vector<bool>& inputs_masked, size_t output_count) const {
+  const bool pass = supports_masking_ && !inputs_masked.empty() && inputs_masked[0];
+  return std::vector<int>(output_count, pass ? 0 : kNoMask);
+}
+
+std::vector<Layer::WeightGroup> Layer::keras_weight_groups() { return {{"", name_, all_variables()}}; }
+
 int64_t Layer::count_params() const {
   int64_t n = 0;
   for (const auto& v : variables_) n += v.value.size();

@@ -41,6 +41,11 @@ class Context {
   // A buffer private to this call, kept between steps (a dropout mask, a saved intermediate).
   Tensor& scratch(int slot, const Shape& shape);
 
+  // Keras's masks of this call's inputs (null where an input carries none): float 0/1 of shape (batch, time)
+  // for the time steps to skip, set by the model before forward and backward. See Layer::output_mask_sources.
+  std::vector<const Tensor*> input_masks;
+  const Tensor* input_mask(size_t i = 0) const { return i < input_masks.size() ? input_masks[i] : nullptr; }
+
   // Extra loss terms (activity regularisation) added during forward; the model adds them to the loss.
   void add_loss(double value) { added_loss_ += value; }
   double take_added_loss() { double v = added_loss_; added_loss_ = 0; return v; }
@@ -92,6 +97,29 @@ class Layer {
   // Multiply-adds for one sample through this layer (the editor's cost column); 0 for layers doing none.
   virtual int64_t count_macs(const Shapes& inputs, const Shapes& outputs) const { return 0; }
 
+  // Masking, as in Keras: Embedding(mask_zero=True) or Masking start a mask of shape (batch, time); layers that
+  // support masking pass it on, layers that use it (recurrent, attention, pooling) read it from
+  // Context::input_masks, and any other layer ends it. For each output: kNoMask, the index of the input whose
+  // mask it passes on unchanged, or kOwnMask (written by compute_mask). `inputs_masked` says which inputs
+  // carry a mask. The default passes input 0's mask to every output when supports_masking() is true.
+  static constexpr int kNoMask = -1, kOwnMask = -2;
+  virtual std::vector<int> output_mask_sources(const std::vector<bool>& inputs_masked, size_t output_count) const;
+  // Writes the kOwnMask outputs' masks (shape (batch, output axis 1), 1 = keep); others are null in `masks`.
+  virtual void compute_mask(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& masks) {}
+  bool supports_masking() const { return supports_masking_; }
+
+  // Where Keras 3 keeps this layer's variables in a .keras weights file, relative to the layer's own group:
+  // path "" is the layer's own `vars` (Dense), "cell" an RNN's cell, "forward_layer/cell" the forward half of
+  // a Bidirectional. Each group lists its variables in Keras's order; `name` is the sublayer's Keras name
+  // (written beside its vars). The default: one group "" holding all_variables(). Legacy .h5 files keep the
+  // concatenation of the groups, in this order.
+  struct WeightGroup {
+    std::string path;
+    std::string name;
+    std::vector<Variable*> variables;
+  };
+  virtual std::vector<WeightGroup> keras_weight_groups();
+
   std::vector<Variable>& variables() { return variables_; }
   const std::vector<Variable>& variables() const { return variables_; }
   // Every variable this layer owns or holds through nested layers (a model used as a layer).
@@ -108,6 +136,8 @@ class Layer {
   const Config& param(const std::string& key) const;
 
   Config params_;  // resolved parameters, without name/trainable
+  // Keras's supports_masking: the layer works per time step, so a mask on input 0 still applies to its output.
+  bool supports_masking_ = false;
 
  private:
   std::string class_name_;

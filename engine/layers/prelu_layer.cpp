@@ -24,6 +24,7 @@ enum Slot { kAlphaFull, kNegative, kProduct, kFirstPartial };
 class PReLU final : public Layer {
  public:
   explicit PReLU(Config config) : Layer("PReLU", std::move(config)) {
+    supports_masking_ = true;
     if (params_["shared_axes"].is_number()) params_["shared_axes"] = Config::array({params_["shared_axes"]});
     const Config& axes = param("shared_axes");
     if (!axes.is_null())

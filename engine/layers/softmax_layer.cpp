@@ -12,6 +12,7 @@ namespace {
 class Softmax final : public Layer {
  public:
   explicit Softmax(Config config) : Layer("Softmax", std::move(config)) {
+    supports_masking_ = true;
     const Config& axis = param("axis");
     if (axis.is_array() && axis.size() != 1)
       throw ValueError("Softmax over several axes at once (axis=" + axis.dump() +

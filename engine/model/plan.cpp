@@ -1,5 +1,6 @@
 #include "model/plan.h"
 
+#include <algorithm>
 #include <map>
 
 #include "core/error.h"
@@ -13,11 +14,41 @@ namespace {
 struct Flattener {
   std::vector<PlannedCall>& calls;
   std::vector<Shape>& shapes;
+  std::vector<int>& mask_of;  // per tensor: the id of its mask, or -1
+  std::vector<bool>& no_grad;  // per tensor: a model input or a mask
   int64_t batch;
 
-  int new_tensor(const Shape& s) {
+  int new_tensor(const Shape& s, bool mask = false) {
     shapes.push_back(s.with_batch(batch));
+    mask_of.push_back(-1);
+    no_grad.push_back(mask);
     return static_cast<int>(shapes.size()) - 1;
+  }
+
+  // Decides where each output's mask comes from (Layer::output_mask_sources) and allocates the new ones.
+  void plan_masks(PlannedCall& call) {
+    std::vector<bool> masked;
+    for (int id : call.inputs) {
+      call.input_masks.push_back(mask_of[static_cast<size_t>(id)]);
+      masked.push_back(call.input_masks.back() >= 0);
+    }
+    std::vector<int> sources = call.layer->output_mask_sources(masked, call.outputs.size());
+    for (size_t k = 0; k < call.outputs.size(); ++k) {
+      const int source = k < sources.size() ? sources[k] : Layer::kNoMask;
+      int mask = -1;
+      if (source >= 0 && static_cast<size_t>(source) < call.input_masks.size()) {
+        mask = call.input_masks[static_cast<size_t>(source)];
+      } else if (source == Layer::kOwnMask) {
+        const Shape out = shapes[static_cast<size_t>(call.outputs[k])];
+        if (out.rank() < 2)
+          throw ShapeError("Layer '" + call.layer->name() + "' makes a mask, but its output " + out.to_string() +
+                           " has no time axis to mask.");
+        mask = new_tensor(Shape{out[0], out[1]}, true);
+        call.computes_masks = true;
+      }
+      call.output_masks.push_back(mask);
+      mask_of[static_cast<size_t>(call.outputs[k])] = mask;
+    }
   }
 
   // Appends the calls of `model` with its inputs bound to `input_ids`; returns its output tensor ids.
@@ -37,6 +68,7 @@ struct Flattener {
         call.layer = node->layer.get();
         call.inputs = in;
         for (const auto& s : node->output_shapes) call.outputs.push_back(new_tensor(s));
+        plan_masks(call);
         out = call.outputs;
         calls.push_back(std::move(call));
       }
@@ -52,10 +84,10 @@ struct Flattener {
 
 ExecutionPlan::ExecutionPlan(Model& model, int64_t batch, Backend& backend, uint64_t seed)
     : batch_(batch), backend_(backend) {
-  Flattener f{calls_, shapes_, batch};
+  std::vector<int> mask_of;
+  Flattener f{calls_, shapes_, mask_of, is_input_, batch};
   for (const auto& x : model.inputs()) input_ids_.push_back(f.new_tensor(x.shape()));
   output_ids_ = f.flatten(model, input_ids_);
-  is_input_.assign(shapes_.size(), false);
   for (int id : input_ids_) is_input_[static_cast<size_t>(id)] = true;
 
   // One arena for values, one for gradients (model inputs need none), each tensor a view.
@@ -74,8 +106,12 @@ ExecutionPlan::ExecutionPlan(Model& model, int64_t batch, Backend& backend, uint
     values_.push_back(value_arena_.slice_flat(value_offset[i], shapes_[i]));
     grads_.push_back(grad_offset[i] >= 0 ? grad_arena_.slice_flat(grad_offset[i], shapes_[i]) : Tensor());
   }
-  for (size_t c = 0; c < calls_.size(); ++c)
-    calls_[c].context = std::make_unique<Context>(backend, mix_key(seed, 0xCA11, c));
+  for (size_t c = 0; c < calls_.size(); ++c) {
+    PlannedCall& call = calls_[c];
+    call.context = std::make_unique<Context>(backend, mix_key(seed, 0xCA11, c));
+    for (int id : call.input_masks)
+      call.context->input_masks.push_back(id >= 0 ? &values_[static_cast<size_t>(id)] : nullptr);
+  }
 }
 
 double ExecutionPlan::forward(bool training, uint64_t step) {
@@ -89,6 +125,15 @@ double ExecutionPlan::forward(bool training, uint64_t step) {
     call.context->training = training;
     call.context->step = step;
     call.layer->forward(*call.context, x, y);
+    if (call.computes_masks) {
+      masks_.clear();
+      for (size_t k = 0; k < call.outputs.size(); ++k) {
+        const int id = call.output_masks[k];
+        const bool own = id >= 0 && std::find(call.input_masks.begin(), call.input_masks.end(), id) == call.input_masks.end();
+        masks_.push_back(own ? &values_[static_cast<size_t>(id)] : nullptr);
+      }
+      call.layer->compute_mask(*call.context, x, masks_);
+    }
     added += call.context->take_added_loss();
   }
   return added;

@@ -15,6 +15,9 @@ struct PlannedCall {
   Layer* layer = nullptr;
   std::vector<int> inputs;   // tensor ids
   std::vector<int> outputs;  // tensor ids
+  std::vector<int> input_masks;    // tensor ids of the inputs' masks, -1 where none
+  std::vector<int> output_masks;   // likewise for the outputs (shared with an input's when passed on)
+  bool computes_masks = false;     // some output mask is the layer's own (Layer::kOwnMask)
   std::unique_ptr<Context> context;
 };
 
@@ -40,12 +43,12 @@ class ExecutionPlan {
   std::vector<PlannedCall> calls_;
   std::vector<Shape> shapes_;
   std::vector<int> input_ids_, output_ids_;
-  std::vector<bool> is_input_;
+  std::vector<bool> is_input_;  // model inputs and masks: no gradient
   Tensor value_arena_, grad_arena_;
   std::vector<Tensor> values_, grads_;
   // Argument lists reused by every call, so a step allocates nothing.
   std::vector<const Tensor*> x_, y_const_, dy_;
-  std::vector<Tensor*> y_, dx_;
+  std::vector<Tensor*> y_, dx_, masks_;
 };
 
 }  // namespace cornu

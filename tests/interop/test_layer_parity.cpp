@@ -3,6 +3,7 @@
 // predictions on random inputs, and real Keras must predict the same at rel. 1e-5. Layers with randomness
 // (Dropout, GaussianNoise) are compared in inference mode, as predict runs them. A registered layer class without a
 // case fails the test, by name.
+#include <QDir>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -24,15 +25,19 @@ struct LayerCase {
   std::vector<Shape> inputs;
 };
 
+// Every tests/interop/layer_cases*.json (one file per layer family, so that families grow independently).
 std::vector<LayerCase> read_cases() {
-  QFile f(scripts_dir() + "/layer_cases.json");
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  const Config doc = Config::parse(f.readAll().toStdString());
   std::vector<LayerCase> out;
-  for (const Config& c : doc.at("cases")) {
-    LayerCase lc{c.at("name"), c.at("class"), c.at("config"), {}};
-    for (const Config& s : c.at("inputs")) lc.inputs.emplace_back(s.get<std::vector<int64_t>>());
-    out.push_back(std::move(lc));
+  const QDir dir(scripts_dir());
+  for (const QString& file : dir.entryList({"layer_cases*.json"}, QDir::Files, QDir::Name)) {
+    QFile f(dir.filePath(file));
+    if (!f.open(QIODevice::ReadOnly)) continue;
+    const Config doc = Config::parse(f.readAll().toStdString());
+    for (const Config& c : doc.at("cases")) {
+      LayerCase lc{c.at("name"), c.at("class"), c.at("config"), {}};
+      for (const Config& s : c.at("inputs")) lc.inputs.emplace_back(s.get<std::vector<int64_t>>());
+      out.push_back(std::move(lc));
+    }
   }
   return out;
 }
@@ -57,7 +62,7 @@ class TestLayerParity : public QObject {
     QStringList missing;
     for (const auto& entry : layer_registry().entries())
       if (!covered.count(entry.name)) missing << QString::fromStdString(entry.name);
-    QVERIFY2(missing.isEmpty(), qPrintable("registered layers without a case in tests/interop/layer_cases.json: " +
+    QVERIFY2(missing.isEmpty(), qPrintable("registered layers without a case in tests/interop/layer_cases*.json: " +
                                            missing.join(", ")));
   }
 

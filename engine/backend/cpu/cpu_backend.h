@@ -2,7 +2,7 @@
 // vectorises, split across cores by parallel_for (parallel.h) when an array is large enough to pay for it.
 // The implementation is spread over a few files by family: cpu_backend.cpp (memory, BLAS, layout,
 // random, reductions), cpu_unary.cpp (activations), cpu_loss.cpp (losses), cpu_optimizer.cpp
-// (optimizer updates, regularizers, constraints).
+// (optimizer updates, regularizers, constraints), and one file per layer family (cpu_conv.cpp, ...).
 #pragma once
 #include "backend/backend.h"
 
@@ -63,6 +63,27 @@ class CpuBackend final : public Backend {
   void constrain(ConstraintKind kind, const ConstraintParams& p, float* w, int64_t rows, int64_t cols) override;
   void optimizer_update(OptimizerKind kind, const OptimizerStep& step, float* w, const float* g, float* const* slots,
                         int64_t n) override;
+
+  // Broadcasting and reductions (cpu_broadcast.cpp).
+  void broadcast_binary(BinaryOp op, const float* a, const float* b, float* y, int64_t outer, int64_t mid,
+                        int64_t inner) override;
+  void broadcast_binary_backward(BinaryOp op, const float* a, const float* b, const float* dy, float* da, float* db,
+                                 int64_t outer, int64_t mid, int64_t inner) override;
+  void reduce_mid(ReduceKind kind, const float* x, float* y, int64_t outer, int64_t mid, int64_t inner) override;
+  void reduce_mid_backward(ReduceKind kind, const float* x, const float* y, const float* dy, float* dx, int64_t outer,
+                           int64_t mid, int64_t inner) override;
+
+  // Convolution (cpu_conv.cpp).
+
+  // Pooling and resampling (cpu_pooling.cpp).
+
+  // Normalization (cpu_normalization.cpp).
+
+  // Recurrent cells (cpu_recurrent.cpp).
+
+  // Embedding lookups (cpu_embedding.cpp).
+
+  // Attention (cpu_attention.cpp).
 };
 
 }  // namespace cornu

@@ -218,6 +218,25 @@ class CudaBackend final : public Backend {
   void add_l1_l2_gradient(const float*, float*, int64_t, float, float) override { not_yet("add_l1_l2_gradient"); }
   void constrain(ConstraintKind, const ConstraintParams&, float*, int64_t, int64_t) override { not_yet("constrain"); }
   void optimizer_update(OptimizerKind, const OptimizerStep&, float*, const float*, float* const*, int64_t) override { not_yet("optimizer_update"); }
+  void broadcast_binary(BinaryOp, const float*, const float*, float*, int64_t, int64_t, int64_t) override { not_yet("broadcast_binary"); }
+  void broadcast_binary_backward(BinaryOp, const float*, const float*, const float*, float*, float*, int64_t, int64_t,
+                                 int64_t) override { not_yet("broadcast_binary_backward"); }
+  void reduce_mid(ReduceKind, const float*, float*, int64_t, int64_t, int64_t) override { not_yet("reduce_mid"); }
+  void reduce_mid_backward(ReduceKind, const float*, const float*, const float*, float*, int64_t, int64_t, int64_t) override {
+    not_yet("reduce_mid_backward");
+  }
+
+  // Convolution.
+
+  // Pooling and resampling.
+
+  // Normalization.
+
+  // Recurrent cells.
+
+  // Embedding lookups.
+
+  // Attention.
 
  private:
   int index_;

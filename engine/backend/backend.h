@@ -205,6 +205,41 @@ class Backend {
   // --- Convolution (layers/conv*.cpp) ---
 
   // --- Pooling and resampling (layers/pooling*.cpp, layers/upsampling*.cpp) ---
+  // Tensors are channels_last with up to 3 spatial axes, (batch, s0, s1, s2, channels); unused spatial axes
+  // are 1, so one implementation serves 1D, 2D and 3D layers. Work is split across the batch.
+  enum class PoolKind : uint8_t { Max, Average };
+  struct PoolGeometry {
+    int64_t batch = 1, channels = 1;
+    int64_t in[3] = {1, 1, 1}, out[3] = {1, 1, 1};
+    int64_t window[3] = {1, 1, 1}, stride[3] = {1, 1, 1};
+    int64_t pad_before[3] = {0, 0, 0};  // 'same' padding: window o covers in[o * stride - pad_before, ...)
+  };
+  // y = the max or mean of each window; Average divides by the window's real (not padded) elements, as Keras.
+  virtual void pool(PoolKind kind, const PoolGeometry& g, const float* x, float* y) = 0;
+  // dx += dy routed to the first maximum of each window in row-major window order (Max, as XLA's
+  // select-and-scatter), or spread over the window's real elements (Average).
+  virtual void pool_backward(PoolKind kind, const PoolGeometry& g, const float* x, const float* dy, float* dx) = 0;
+
+  // Upsampling by integer factors: out = in * factor on each spatial axis. Nearest repeats each element;
+  // Linear interpolates between the two nearest inputs at half-pixel centres, edges clamped (jax.image.resize
+  // 'bilinear' / 'trilinear').
+  enum class ResizeKind : uint8_t { Nearest, Linear };
+  struct ResizeGeometry {
+    int64_t batch = 1, channels = 1;
+    int64_t in[3] = {1, 1, 1}, factor[3] = {1, 1, 1};
+  };
+  virtual void upsample(ResizeKind kind, const ResizeGeometry& g, const float* x, float* y) = 0;
+  // dx += the transpose of upsample applied to dy.
+  virtual void upsample_backward(ResizeKind kind, const ResizeGeometry& g, const float* dy, float* dx) = 0;
+
+  // dst[n, dst_offset + i, c] (+)= src[n, src_offset + i, c] for every i < box (per spatial axis): the copy
+  // behind zero padding and cropping and their gradients. Elements of dst outside the box are left alone.
+  struct BoxCopy {
+    int64_t batch = 1, channels = 1;
+    int64_t src[3] = {1, 1, 1}, dst[3] = {1, 1, 1}, box[3] = {1, 1, 1};
+    int64_t src_offset[3] = {0, 0, 0}, dst_offset[3] = {0, 0, 0};
+  };
+  virtual void copy_box(const BoxCopy& g, const float* src, float* dst, bool accumulate) = 0;
 
   // --- Normalization (layers/*normalization.cpp) ---
 

@@ -22,6 +22,14 @@ void register_leaky_relu_layer(LayerRegistry&);
 void register_prelu_layer(LayerRegistry&);
 void register_elu_layer(LayerRegistry&);
 void register_softmax_layer(LayerRegistry&);
+void register_pooling(LayerRegistry&);
+void register_global_pooling(LayerRegistry&);
+void register_upsampling(LayerRegistry&);
+void register_zero_padding(LayerRegistry&);
+void register_cropping(LayerRegistry&);
+void register_spatial_dropout(LayerRegistry&);
+void register_gaussian_dropout(LayerRegistry&);
+void register_alpha_dropout(LayerRegistry&);
 
 LayerRegistry& layer_registry() {
   static LayerRegistry registry = [] {
@@ -44,6 +52,14 @@ LayerRegistry& layer_registry() {
     register_prelu_layer(r);
     register_elu_layer(r);
     register_softmax_layer(r);
+    register_pooling(r);
+    register_global_pooling(r);
+    register_upsampling(r);
+    register_zero_padding(r);
+    register_cropping(r);
+    register_spatial_dropout(r);
+    register_gaussian_dropout(r);
+    register_alpha_dropout(r);
     return r;
   }();
   return registry;

@@ -76,6 +76,11 @@ class CpuBackend final : public Backend {
   // Convolution (cpu_conv.cpp).
 
   // Pooling and resampling (cpu_pooling.cpp).
+  void pool(PoolKind kind, const PoolGeometry& g, const float* x, float* y) override;
+  void pool_backward(PoolKind kind, const PoolGeometry& g, const float* x, const float* dy, float* dx) override;
+  void upsample(ResizeKind kind, const ResizeGeometry& g, const float* x, float* y) override;
+  void upsample_backward(ResizeKind kind, const ResizeGeometry& g, const float* dy, float* dx) override;
+  void copy_box(const BoxCopy& g, const float* src, float* dst, bool accumulate) override;
 
   // Normalization (cpu_normalization.cpp).
 

@@ -229,6 +229,11 @@ class CudaBackend final : public Backend {
   // Convolution.
 
   // Pooling and resampling.
+  void pool(PoolKind, const PoolGeometry&, const float*, float*) override { not_yet("pool"); }
+  void pool_backward(PoolKind, const PoolGeometry&, const float*, const float*, float*) override { not_yet("pool_backward"); }
+  void upsample(ResizeKind, const ResizeGeometry&, const float*, float*) override { not_yet("upsample"); }
+  void upsample_backward(ResizeKind, const ResizeGeometry&, const float*, float*) override { not_yet("upsample_backward"); }
+  void copy_box(const BoxCopy&, const float*, float*, bool) override { not_yet("copy_box"); }
 
   // Normalization.
 

@@ -24,6 +24,8 @@ Config layer_params(const Layer& layer) {
   for (const auto& spec : entry.params)
     if (spec.default_value.is_null() && config.contains(spec.name) && config[spec.name].is_null())
       config.erase(spec.name);
+  // Keras's SpatialDropout1D/2D/3D constructors take no **kwargs, so no "trainable" (their get_config leaves it out).
+  if (layer.class_name().starts_with("SpatialDropout")) config.erase("trainable");
   config["dtype"] = "float32";
   return config;
 }

@@ -77,7 +77,9 @@ class GlobalPooling final : public Layer {
   };
   static View view(const Tensor& x) {
     const Shape& s = x.shape();
-    return {s[0], s.size() / (s[0] * s[-1]), s[-1]};
+    int64_t positions = 1;  // every spatial axis (an empty batch must not divide by zero)
+    for (int a = 1; a < s.rank() - 1; ++a) positions *= s[a];
+    return {s[0], positions, s[-1]};
   }
   bool masked_average(const Context& ctx) const {
     return rank_ == 1 && kind_ == ReduceKind::Mean && ctx.input_mask(0) != nullptr;

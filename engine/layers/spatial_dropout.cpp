@@ -63,7 +63,11 @@ class SpatialDropout final : public Layer {
   struct View {
     int64_t N, S, C;
   };
-  static View view(const Shape& s) { return {s[0], s.size() / (s[0] * s[-1]), s[-1]}; }
+  static View view(const Shape& s) {
+    int64_t positions = 1;  // every spatial axis (an empty batch must not divide by zero)
+    for (int a = 1; a < s.rank() - 1; ++a) positions *= s[a];
+    return {s[0], positions, s[-1]};
+  }
   bool dropping(const Context& ctx) const { return ctx.training && rate_ > 0.0f; }
 
   int rank_;

@@ -65,6 +65,8 @@ std::vector<float> distinct_values(int64_t n, uint64_t seed) {
   return v;
 }
 
+double worst_gradient_error = 0;  // over every check_gradients_at call, reported at the end
+
 // Central differences of L = sum(r * y) against backward, on the given input values (and mask), as
 // gradcheck.h does, for layers whose inputs must be chosen (max pooling) or that read a mask.
 void check_gradients_at(Layer& layer, const Shape& shape, std::vector<float> values, const Tensor* mask = nullptr,
@@ -90,6 +92,7 @@ void check_gradients_at(Layer& layer, const Shape& shape, std::vector<float> val
     *p = saved;
     const double numeric = (up - down) / (2 * step), a = analytic[static_cast<size_t>(k)];
     const double err = std::fabs(a - numeric) / std::max({1.0, std::fabs(a), std::fabs(numeric)});
+    worst_gradient_error = std::max(worst_gradient_error, err);
     if (err > 2e-2) {
       const std::string msg = layer.class_name() + " d input[" + std::to_string(k) + "]: analytic " +
                               std::to_string(a) + " vs numeric " + std::to_string(numeric);
@@ -132,6 +135,8 @@ bool near(const std::vector<float>& a, const std::vector<float>& b, float tol = 
 class TestLayersPooling : public QObject {
   Q_OBJECT
  private slots:
+  void cleanupTestCase() { qInfo("worst relative gradient error (chosen inputs, masks): %.2e", worst_gradient_error); }
+
   void registry_entries_and_config_round_trips() {
     const std::vector<std::pair<std::string, Config>> cases{
         {"MaxPooling1D", {{"pool_size", 3}, {"strides", 1}, {"padding", "same"}}},

@@ -4,6 +4,7 @@
 // the batch is split across cores, and backward passes (whose windows may overlap) never race.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "backend/cpu/cpu_backend.h"
@@ -103,18 +104,26 @@ void CpuBackend::pool_backward(PoolKind kind, const PoolGeometry& g, const float
       // Max: the first maximum in row-major window order takes the gradient (strictly greater replaces).
       for (int64_t c0 = 0; c0 < C; c0 += kChannelChunk) {
         const int64_t width = std::min(kChannelChunk, C - c0);
+        // Positions are kept as offsets within the sample from xc, in 32 bits like the values, so that the
+        // branch-free update below vectorises (a sample holds far fewer than 2^31 elements).
+        const float* xc = xn + c0;
         float best[kChannelChunk];
-        int64_t where[kChannelChunk];
-        const int64_t first = offset(r0.lo, r1.lo, r2.lo) + c0;
-        for (int64_t k = 0; k < width; ++k) best[k] = xn[first + k], where[k] = first + k;
+        int32_t where[kChannelChunk];
+        const int32_t first = static_cast<int32_t>(offset(r0.lo, r1.lo, r2.lo));
+        for (int64_t k = 0; k < width; ++k) best[k] = xc[first + k], where[k] = first;
         for (int64_t i0 = r0.lo; i0 < r0.hi; ++i0)
           for (int64_t i1 = r1.lo; i1 < r1.hi; ++i1)
             for (int64_t i2 = r2.lo; i2 < r2.hi; ++i2) {
-              const int64_t base = offset(i0, i1, i2) + c0;
-              for (int64_t k = 0; k < width; ++k)
-                if (xn[base + k] > best[k]) best[k] = xn[base + k], where[k] = base + k;
+              const int32_t base = static_cast<int32_t>(offset(i0, i1, i2));
+              const float* xi = xc + base;
+#pragma omp simd
+              for (int64_t k = 0; k < width; ++k) {  // masks, not branches: GCC vectorises this form
+                const int32_t take = -static_cast<int32_t>(xi[k] > best[k]);
+                where[k] = (where[k] & ~take) | (base & take);
+                best[k] = std::max(best[k], xi[k]);
+              }
             }
-        for (int64_t k = 0; k < width; ++k) dxn[where[k]] += go[c0 + k];
+        for (int64_t k = 0; k < width; ++k) dxn[where[k] + c0 + k] += go[c0 + k];
       }
     });
   });

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/random.h"
+#include "cornu.h"
 #include "gradcheck.h"
 #include "layers/layer.h"
 
@@ -124,6 +125,29 @@ bool near(const std::vector<float>& a, const std::vector<float>& b, float tol = 
     if (std::fabs(a[i] - b[i]) > tol * std::max(1.0f, std::fabs(b[i]))) return false;
   return true;
 }
+
+// Starts a mask inside a model (a step is kept where its first feature is non-zero, as Masking(0) would), so
+// that the execution plan hands it to the next layer.
+class MaskMaker final : public Layer {
+ public:
+  MaskMaker() : Layer("MaskMaker", Config::object()) {}
+  Shapes compute_output_shape(const Shapes& in) const override { return in; }
+  std::vector<int> output_mask_sources(const std::vector<bool>&, size_t n) const override {
+    return std::vector<int>(n, kOwnMask);
+  }
+  void compute_mask(Context&, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& masks) override {
+    const auto v = x[0]->to_vector();
+    const int64_t features = x[0]->shape()[2];
+    std::vector<float> m(static_cast<size_t>(x[0]->shape()[0] * x[0]->shape()[1]));
+    for (size_t i = 0; i < m.size(); ++i) m[i] = v[i * static_cast<size_t>(features)] != 0.0f ? 1.0f : 0.0f;
+    masks[0]->copy_from_host(m.data(), m.size() * sizeof(float));
+  }
+  void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
+    ctx.backend().copy(y[0]->data(), x[0]->data(), static_cast<size_t>(x[0]->size()) * sizeof(float));
+  }
+  void backward(Context&, const std::vector<const Tensor*>&, const std::vector<const Tensor*>&,
+                const std::vector<const Tensor*>&, const std::vector<Tensor*>&) override {}
+};
 
 }  // namespace
 
@@ -329,6 +353,20 @@ class TestLayersPooling : public QObject {
     // Both end the mask.
     for (const char* name : {"GlobalAveragePooling1D", "GlobalMaxPooling1D"})
       QCOMPARE(make_layer(name)->output_mask_sources({true}, 1), std::vector<int>{Layer::kNoMask});
+  }
+
+  void masks_reach_global_pooling_through_a_model() {
+    // Input -> MaskMaker -> SpatialDropout1D (passes the mask on) -> GlobalAveragePooling1D / GlobalMaxPooling1D.
+    auto in = Input({3, 2});
+    auto masked = call_layer(std::make_shared<MaskMaker>(), {in}).at(0);
+    auto dropped = layers::make("SpatialDropout1D", {{"rate", 0.5}})(masked);
+    auto average = layers::make("GlobalAveragePooling1D")(dropped);
+    auto maximum = layers::make("GlobalMaxPooling1D")(dropped);
+    Model model({in}, {average, maximum});
+    const Tensor x = tensor({2, 3, 2}, {1, 5, 0, 7, 2, 3, 0, 0, 4, 1, -6, 2});
+    auto y = model.predict(std::vector<Tensor>{x});
+    QVERIFY(near(y[0].to_vector(), {1.5f, 4, -1, 1.5f}));  // steps whose first feature is 0 are left out
+    QCOMPARE(y[1].to_vector(), (std::vector<float>{2, 7, 4, 2}));  // the max ignores the mask, as in Keras
   }
 
   // ---- UpSampling ----

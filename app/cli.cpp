@@ -231,6 +231,7 @@ void print_backend(const std::string& what, uint64_t seed) {
               info.core.c_str(), info.threads, static_cast<unsigned long long>(seed));
 }
 
+#ifdef CORNU_WITH_NODES  // used by the project commands only
 // What loading left out (skipped rows, unreadable images), a few lines at most, with the data's fingerprint.
 void print_data_warnings(const data::TrainTest& data) {
   constexpr size_t kShown = 10;
@@ -242,6 +243,7 @@ void print_data_warnings(const data::TrainTest& data) {
               static_cast<long long>(data.train.x.rows()), static_cast<long long>(data.test.x.rows()),
               data::fingerprint(data).c_str());
 }
+#endif
 
 int command_train_demo(const Options& o) {
   const Demo& demo = demo_of(o);

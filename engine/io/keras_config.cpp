@@ -3,6 +3,7 @@
 // models recursively. ../shared/docs/keras-formats.md section 3 has the shapes of these objects.
 #include <map>
 
+#include "io/call_arguments.h"
 #include "io/keras_io.h"
 #include "layers/input_layer.h"
 
@@ -16,14 +17,24 @@ Config shape_config(const Shape& shape) {
   return out;
 }
 
+Config wrap(const std::string& module, const std::string& class_name, Config config, ConfigFlavor flavor,
+            Config registered_name = nullptr);
+
 // Parameters Keras would not know at their default (recent or Cornu-only options such as lora_rank: None)
 // are left out: Keras passes every config key to the constructor, and older versions refuse unknown ones.
-Config layer_params(const Layer& layer) {
-  Config config = layer.config();
-  const auto& entry = layer_registry().get(layer.class_name());
+// Call arguments (use_causal_mask) go to the inbound nodes instead; a wrapped layer ({"layer": ...}, as
+// TimeDistributed's) is written as a layer object itself.
+Config layer_params(const std::string& class_name, Config config, ConfigFlavor flavor) {
+  const auto& entry = layer_registry().get(class_name);
   for (const auto& spec : entry.params)
-    if (spec.default_value.is_null() && config.contains(spec.name) && config[spec.name].is_null())
+    if ((spec.default_value.is_null() && config.contains(spec.name) && config[spec.name].is_null()) ||
+        is_call_argument(spec.name))
       config.erase(spec.name);
+  if (config.contains("layer") && config["layer"].is_object() && config["layer"].contains("class_name")) {
+    const std::string inner = config["layer"]["class_name"].get<std::string>();
+    config["layer"] = wrap("keras.layers", inner, layer_params(inner, config["layer"].value("config", Config::object()),
+                                                               flavor), flavor);
+  }
   config["dtype"] = "float32";
   return config;
 }
@@ -36,7 +47,7 @@ Config input_layer_config(const Layer& input) {
 // The wrapper every object gets: in .keras files "module" and "registered_name" tell Keras where the class
 // lives (without them it "could not locate class"); .h5 model_config leaves them out, as Keras does.
 Config wrap(const std::string& module, const std::string& class_name, Config config, ConfigFlavor flavor,
-            Config registered_name = nullptr) {
+            Config registered_name) {
   Config o = Config::object();
   if (flavor == ConfigFlavor::Archive) o["module"] = module;
   o["class_name"] = class_name;
@@ -62,7 +73,7 @@ Config layer_object(const Layer& layer, ConfigFlavor flavor) {
   if (const auto* inner = dynamic_cast<const Model*>(&layer)) return model_object(*inner, flavor);
   if (layer.class_name() == "InputLayer")
     return wrap("keras.layers", "InputLayer", input_layer_config(layer), flavor);
-  Config o = wrap("keras.layers", layer.class_name(), layer_params(layer), flavor);
+  Config o = wrap("keras.layers", layer.class_name(), layer_params(layer.class_name(), layer.config(), flavor), flavor);
   if (flavor == ConfigFlavor::Archive && !layer.variables().empty()) o["build_config"] = build_config(layer);
   return o;
 }
@@ -105,7 +116,8 @@ Config functional_config(const Model& model, ConfigFlavor flavor) {
                       {"config", {{"shape", shape_config(t.shape())}, {"dtype", "float32"}, {"keras_history", reference(t)}}}};
       };
       const auto& entry_spec = layer_registry().contains(layer->class_name()) ? &layer_registry().get(layer->class_name()) : nullptr;
-      const bool takes_list = entry_spec && entry_spec->max_inputs != 1;  // merge layers take [x1, x2, ...]
+      const bool takes_list = entry_spec && entry_spec->max_inputs != 1 &&  // merge layers take [x1, x2, ...]
+                              !takes_separate_tensors(layer->class_name());
       if (takes_list) {
         Config list = Config::array();
         for (const auto& x : node->inputs) list.push_back(tensor(x));
@@ -113,7 +125,11 @@ Config functional_config(const Model& model, ConfigFlavor flavor) {
       } else {
         for (const auto& x : node->inputs) args.push_back(tensor(x));
       }
-      inbound.push_back({{"args", args}, {"kwargs", Config::object()}});
+      Config kwargs = Config::object();
+      const Config config = layer->config();
+      for (auto it = config.begin(); it != config.end(); ++it)
+        if (is_call_argument(it.key()) && it.value() != false && !it.value().is_null()) kwargs[it.key()] = it.value();
+      inbound.push_back({{"args", args}, {"kwargs", kwargs}});
     }
     entry["inbound_nodes"] = inbound;
     layers.push_back(entry);

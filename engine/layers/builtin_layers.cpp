@@ -22,6 +22,11 @@ void register_leaky_relu_layer(LayerRegistry&);
 void register_prelu_layer(LayerRegistry&);
 void register_elu_layer(LayerRegistry&);
 void register_softmax_layer(LayerRegistry&);
+// Attention and TimeDistributed (branch attn).
+void register_attention(LayerRegistry&);
+void register_additive_attention(LayerRegistry&);
+void register_multi_head_attention(LayerRegistry&);
+void register_time_distributed(LayerRegistry&);
 
 LayerRegistry& layer_registry() {
   static LayerRegistry registry = [] {
@@ -44,6 +49,10 @@ LayerRegistry& layer_registry() {
     register_prelu_layer(r);
     register_elu_layer(r);
     register_softmax_layer(r);
+    register_attention(r);
+    register_additive_attention(r);
+    register_multi_head_attention(r);
+    register_time_distributed(r);
     return r;
   }();
   return registry;

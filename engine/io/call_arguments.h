@@ -5,11 +5,18 @@
 // - a layer Keras calls with its tensors as separate arguments, mha(query, value, key), not as [query, value].
 #pragma once
 #include <string>
+#include <vector>
 
 namespace cornu::io {
 
 inline bool is_call_argument(const std::string& param) { return param == "use_causal_mask"; }
 
 inline bool takes_separate_tensors(const std::string& class_name) { return class_name == "MultiHeadAttention"; }
+
+// The names of those separate tensors, in order: build_config's shapes_dict says "<name>_shape" for each.
+inline std::vector<std::string> separate_tensor_names(const std::string& class_name) {
+  return class_name == "MultiHeadAttention" ? std::vector<std::string>{"query", "value", "key"}
+                                            : std::vector<std::string>{};
+}
 
 }  // namespace cornu::io

@@ -32,9 +32,14 @@ Config layer_params(const std::string& class_name, Config config, ConfigFlavor f
       config.erase(spec.name);
   if (config.contains("layer") && config["layer"].is_object() && config["layer"].contains("class_name")) {
     const std::string inner = config["layer"]["class_name"].get<std::string>();
+    // Keras writes module and registered_name on a nested layer in .h5 files too (it cannot find it without).
     config["layer"] = wrap("keras.layers", inner, layer_params(inner, config["layer"].value("config", Config::object()),
-                                                               flavor), flavor);
+                                                               flavor), ConfigFlavor::Archive);
   }
+  // Keras's legacy .h5 reader turns the string "dot" into the function keras.ops.dot, so that Keras cannot
+  // reload its own Attention from .h5; "dot" is the default, so it is left out there.
+  if (flavor == ConfigFlavor::LegacyH5 && class_name == "Attention" && config.value("score_mode", "") == "dot")
+    config.erase("score_mode");
   config["dtype"] = "float32";
   return config;
 }
@@ -58,6 +63,12 @@ Config wrap(const std::string& module, const std::string& class_name, Config con
 
 Config build_config(const Layer& layer) {
   const Shapes& shapes = layer.built_input_shapes();
+  if (takes_separate_tensors(layer.class_name())) {  // build(query_shape, value_shape, key_shape=None)
+    Config dict = Config::object();
+    const auto names = separate_tensor_names(layer.class_name());
+    for (size_t i = 0; i < shapes.size() && i < names.size(); ++i) dict[names[i] + "_shape"] = shape_config(shapes[i]);
+    return {{"shapes_dict", dict}};
+  }
   if (shapes.size() == 1) return {{"input_shape", shape_config(shapes[0])}};
   Config list = Config::array();
   for (const auto& s : shapes) list.push_back(shape_config(s));

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "cornu.h"
 #include "gradcheck.h"
+#include "io/keras_io.h"
 #include "layers/layer.h"
 
 using namespace cornu;
@@ -298,6 +299,26 @@ class TestLayersAttention : public QObject {
     const double before = model.evaluate(data, target, {.verbose = 0}).at("loss");
     model.fit(data, target, {.epochs = 5, .batch_size = 4, .verbose = 0});
     QVERIFY(model.evaluate(data, target, {.verbose = 0}).at("loss") < before);
+  }
+
+  // use_causal_mask is a call argument in Keras: written to the call's kwargs, read back into the config.
+  void keras_config_of_calls_and_wrapped_layers() {
+    auto a = Input(Shape{5, 6});
+    auto y = layers::make("MultiHeadAttention", {{"num_heads", 2}, {"key_dim", 3}, {"use_causal_mask", true}})({a, a});
+    auto z = layers::make("TimeDistributed", {{"layer", {{"class_name", "Dense"}, {"config", {{"units", 2}}}}}})(y);
+    Model m({a}, {z});
+    const Config c = io::model_to_config(m, io::ConfigFlavor::Archive);
+    const Config& mha = c["config"]["layers"][1];
+    QVERIFY(!mha["config"].contains("use_causal_mask"));
+    QCOMPARE(mha["inbound_nodes"][0]["kwargs"]["use_causal_mask"].get<bool>(), true);
+    QCOMPARE(mha["inbound_nodes"][0]["args"].size(), size_t(2));  // mha(query, value), not mha([query, value])
+    const Config& inner = c["config"]["layers"][2]["config"]["layer"];
+    QCOMPARE(inner["module"].get<std::string>(), std::string("keras.layers"));
+    QVERIFY(!inner["config"].contains("lora_rank"));
+    ModelPtr back = io::model_from_config(c);
+    QCOMPARE(back->layers()[1]->config()["use_causal_mask"].get<bool>(), true);
+    QCOMPARE(back->layers()[2]->config()["layer"]["config"]["units"].get<int>(), 2);
+    QCOMPARE(back->count_params(), m.count_params());
   }
 
   // --- A Transformer encoder block: self-attention, residual, feed-forward, residual ---

@@ -321,6 +321,22 @@ class TestLayersAttention : public QObject {
     QCOMPARE(back->count_params(), m.count_params());
   }
 
+  // The Python export: a wrapped layer constructed in place, MultiHeadAttention called on separate tensors
+  // with use_causal_mask at the call.
+  void python_export_of_calls_and_wrapped_layers() {
+    auto a = Input(Shape{5, 6}, "tokens");
+    auto y = layers::make("MultiHeadAttention",
+                          {{"num_heads", 2}, {"key_dim", 3}, {"use_causal_mask", true}, {"name", "mha"}})({a, a});
+    auto z = layers::make("TimeDistributed",
+                          {{"layer", {{"class_name", "Dense"}, {"config", {{"units", 2}, {"name", "inner"}}}}},
+                           {"name", "td"}})(y);
+    Model m({a}, {z});
+    const std::string script = io::python_script(m, {});
+    QVERIFY_MESSAGE(script, "layers.MultiHeadAttention(2, 3, name=\"mha\")(tokens, tokens, "
+                            "use_causal_mask=True)");
+    QVERIFY_MESSAGE(script, "layers.TimeDistributed(layers.Dense(2, name=\"inner\"), name=\"td\")(mha)");
+  }
+
   // --- A Transformer encoder block: self-attention, residual, feed-forward, residual ---
   void transformer_encoder_block_trains() {
     set_random_seed(11);

@@ -26,7 +26,7 @@ class Attention final : public AttentionBase {
 
   void compute_scores(Context& ctx, const Dims& d, const float* query, const float* key, float* scores) override {
     Backend& b = ctx.backend();
-    const Shape score_shape{d.batch, d.tq, d.tv};
+    const Shape& score_shape = shapes_.get(0, {d.batch, d.tq, d.tv});
     const int64_t n = score_shape.size();
     float* raw = ctx.scratch(kRawScores, score_shape).data();
     if (!concat_) {  // raw (Tq, Tv) = query (Tq, D) · key^T, per batch row
@@ -47,7 +47,7 @@ class Attention final : public AttentionBase {
   void scores_backward(Context& ctx, const Dims& d, const float* query, const float* key, const float* dscores,
                        float* dquery, float* dkey) override {
     Backend& b = ctx.backend();
-    const Shape score_shape{d.batch, d.tq, d.tv};
+    const Shape& score_shape = shapes_.get(0, {d.batch, d.tq, d.tv});
     const int64_t n = score_shape.size();
     const float* raw = ctx.scratch(kRawScores, score_shape).data();
     // draw = dscores * (scale or concat_score_weight), and that scalar's gradient.
@@ -75,11 +75,11 @@ class Attention final : public AttentionBase {
     }
     // Through the scaled copies: d(scale * x) gives dx and dscale.
     const int64_t nq = d.batch * d.tq * d.dim, nk = d.batch * d.tv * d.dim;
-    float* grad_sq = ctx.scratch(kScaledQueryGrad, Shape{nq}).data();
-    float* grad_sk = ctx.scratch(kScaledKeyGrad, Shape{nk}).data();
+    float* grad_sq = ctx.scratch(kScaledQueryGrad, shapes_.get(1, {nq})).data();
+    float* grad_sk = ctx.scratch(kScaledKeyGrad, shapes_.get(2, {nk})).data();
     b.fill(grad_sq, nq, 0.0f);
     b.fill(grad_sk, nk, 0.0f);
-    b.additive_scores_backward(ctx.scratch(kScaledQuery, Shape{nq}).data(), ctx.scratch(kScaledKey, Shape{nk}).data(),
+    b.additive_scores_backward(ctx.scratch(kScaledQuery, shapes_.get(1, {nq})).data(), ctx.scratch(kScaledKey, shapes_.get(2, {nk})).data(),
                                nullptr, grad_raw, grad_sq, grad_sk, nullptr, d.batch, d.tq, d.tv, d.dim);
     float* grad_scale = scale().trainable ? scale().grad.data() : nullptr;
     b.broadcast_binary_backward(BinaryOp::Mul, query, scale().value.data(), grad_sq, dquery, grad_scale, 1, nq, 1);
@@ -88,7 +88,7 @@ class Attention final : public AttentionBase {
 
  private:
   const float* scaled(Context& ctx, int slot, const float* x, int64_t n) {
-    float* out = ctx.scratch(slot, Shape{n}).data();
+    float* out = ctx.scratch(slot, shapes_.get(slot == kScaledQuery ? 1 : 2, {n})).data();
     ctx.backend().broadcast_binary(BinaryOp::Mul, x, scale().value.data(), out, 1, n, 1);
     return out;
   }

@@ -56,7 +56,7 @@ void AttentionBase::forward(Context& ctx, const std::vector<const Tensor*>& x, c
   Backend& b = ctx.backend();
   const Shape &qs = x[0]->shape(), &vs = x[1]->shape();
   const Dims d{qs[0], qs[1], vs[1], qs[2], vs[2]};
-  const Shape score_shape{d.batch, d.tq, d.tv};
+  const Shape& score_shape = shapes_.get(0, {d.batch, d.tq, d.tv});
   const int64_t n = score_shape.size();
   const float* key = (x.size() > 2 ? x[2] : x[1])->data();
   // Pointers, not Tensor&: a later scratch() call may move the Tensor objects (their memory stays put).
@@ -87,7 +87,7 @@ void AttentionBase::backward(Context& ctx, const std::vector<const Tensor*>& x, 
   Backend& b = ctx.backend();
   const Shape &qs = x[0]->shape(), &vs = x[1]->shape();
   const Dims d{qs[0], qs[1], vs[1], qs[2], vs[2]};
-  const Shape score_shape{d.batch, d.tq, d.tv};
+  const Shape& score_shape = shapes_.get(0, {d.batch, d.tq, d.tv});
   const int64_t n = score_shape.size();
   const bool dropped = ctx.training && dropout_ > 0;
   const float* used = ctx.scratch(dropped ? kDropped : kWeights, score_shape).data();

@@ -4,9 +4,29 @@
 // subtracted from masked scores), softmax over Tv, dropout in training, times value, and the output rows of
 // masked queries zeroed. https://keras.io/api/layers/attention_layers/attention/
 #pragma once
+#include <array>
+
 #include "layers/layer.h"
 
 namespace cornu {
+
+// Shapes kept between steps, rebuilt only when their dims change: Context::scratch takes a Shape, and
+// building one each step would allocate in the training step.
+class ShapeCache {
+ public:
+  // A fixed array, so that references to earlier slots stay valid.
+  const Shape& get(size_t slot, std::initializer_list<int64_t> dims) {
+    Shape& s = shapes_.at(slot);
+    bool same = s.rank() == static_cast<int>(dims.size());
+    int a = 0;
+    for (int64_t d : dims) same = same && s[a++] == d;
+    if (!same) s = Shape(std::vector<int64_t>(dims));
+    return s;
+  }
+
+ private:
+  std::array<Shape, 8> shapes_;
+};
 
 class AttentionBase : public Layer {
  public:
@@ -33,6 +53,7 @@ class AttentionBase : public Layer {
 
  protected:
 
+  ShapeCache shapes_;
   float dropout_ = 0.0f;
   bool causal_ = false;
 };

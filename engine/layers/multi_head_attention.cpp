@@ -18,10 +18,10 @@ void MultiHeadAttention::forward(Context& ctx, const std::vector<const Tensor*>&
   Backend& b = ctx.backend();
   const Dims d = dims(x);
   const Tensor* key = x.size() > 2 ? x[2] : x[1];
-  float* q = project(b, *x[0], 0, ctx.scratch(kQ, Shape{d.batch, d.t, heads_ * key_dim_}));
-  float* k = project(b, *key, 1, ctx.scratch(kK, Shape{d.batch, d.s, heads_ * key_dim_}));
-  float* v = project(b, *x[1], 2, ctx.scratch(kV, Shape{d.batch, d.s, heads_ * value_dim_}));
-  const Shape score_shape{d.batch, heads_, d.t, d.s};
+  float* q = project(b, *x[0], 0, ctx.scratch(kQ, shapes_.get(0, {d.batch, d.t, heads_ * key_dim_})));
+  float* k = project(b, *key, 1, ctx.scratch(kK, shapes_.get(1, {d.batch, d.s, heads_ * key_dim_})));
+  float* v = project(b, *x[1], 2, ctx.scratch(kV, shapes_.get(2, {d.batch, d.s, heads_ * value_dim_})));
+  const Shape& score_shape = shapes_.get(3, {d.batch, heads_, d.t, d.s});
   float* weights = ctx.scratch(kWeights, score_shape).data();
   for (int64_t h = 0; h < heads_; ++h)  // scores_h (T, S) = q_h (T, K) · k_h^T / sqrt(K)
     b.gemm_strided_batched(false, true, d.t, d.s, key_dim_, scale_, q + h * key_dim_, heads_ * key_dim_,
@@ -40,12 +40,12 @@ void MultiHeadAttention::forward(Context& ctx, const std::vector<const Tensor*>&
               ctx.random_key());
     used = dropped;
   }
-  float* o = ctx.scratch(kHeads, Shape{d.batch, d.t, heads_ * value_dim_}).data();
+  float* o = ctx.scratch(kHeads, shapes_.get(4, {d.batch, d.t, heads_ * value_dim_})).data();
   for (int64_t h = 0; h < heads_; ++h)  // o_h (T, Vd) = weights_h (T, S) · v_h (S, Vd)
     b.gemm_strided_batched(false, false, d.t, value_dim_, d.s, 1.0f, used + h * d.t * d.s, d.s, heads_ * d.t * d.s,
                            v + h * value_dim_, heads_ * value_dim_, d.s * heads_ * value_dim_, 0.0f, o + h * value_dim_,
                            heads_ * value_dim_, d.t * heads_ * value_dim_, d.batch);
-  const int64_t rows = d.batch * d.t, out = output_size(), in = heads_ * value_dim_;
+  const int64_t rows = d.batch * d.t, out = output_size_, in = heads_ * value_dim_;
   b.gemm(false, false, rows, out, in, 1.0f, o, in, kernel(3).value.data(), out, 0.0f, y[0]->data(), out);
   if (use_bias_) b.add_row_vector(y[0]->data(), bias(3).value.data(), rows, out);
 }
@@ -55,19 +55,19 @@ void MultiHeadAttention::backward(Context& ctx, const std::vector<const Tensor*>
   Backend& b = ctx.backend();
   const Dims d = dims(x);
   const int64_t hk = heads_ * key_dim_, hv = heads_ * value_dim_, rows = d.batch * d.t;
-  const Shape score_shape{d.batch, heads_, d.t, d.s};
-  const float* q = ctx.scratch(kQ, Shape{d.batch, d.t, hk}).data();
-  const float* k = ctx.scratch(kK, Shape{d.batch, d.s, hk}).data();
-  const float* v = ctx.scratch(kV, Shape{d.batch, d.s, hv}).data();
-  const float* o = ctx.scratch(kHeads, Shape{d.batch, d.t, hv}).data();
+  const Shape& score_shape = shapes_.get(3, {d.batch, heads_, d.t, d.s});
+  const float* q = ctx.scratch(kQ, shapes_.get(0, {d.batch, d.t, heads_ * key_dim_})).data();
+  const float* k = ctx.scratch(kK, shapes_.get(1, {d.batch, d.s, heads_ * key_dim_})).data();
+  const float* v = ctx.scratch(kV, shapes_.get(2, {d.batch, d.s, heads_ * value_dim_})).data();
+  const float* o = ctx.scratch(kHeads, shapes_.get(4, {d.batch, d.t, heads_ * value_dim_})).data();
   const float* weights = ctx.scratch(kWeights, score_shape).data();
   const bool dropped = ctx.training && dropout_ > 0;
   const float* used = dropped ? ctx.scratch(kDropped, score_shape).data() : weights;
   // The output projection: do (B*T, H*Vd) = dy · Wo^T.
-  float* grad_o = ctx.scratch(kHeadsGrad, Shape{d.batch, d.t, hv}).data();
+  float* grad_o = ctx.scratch(kHeadsGrad, shapes_.get(4, {d.batch, d.t, heads_ * value_dim_})).data();
   project_backward(b, o, dy[0]->data(), 3, rows, hv, grad_o, false);
   float* grad_weights = ctx.scratch(kWeightsGrad, score_shape).data();
-  float* grad_v = ctx.scratch(kVGrad, Shape{d.batch, d.s, hv}).data();
+  float* grad_v = ctx.scratch(kVGrad, shapes_.get(2, {d.batch, d.s, heads_ * value_dim_})).data();
   for (int64_t h = 0; h < heads_; ++h) {  // dweights_h = do_h · v_h^T; dv_h = weights_h^T · do_h
     b.gemm_strided_batched(false, true, d.t, d.s, value_dim_, 1.0f, grad_o + h * value_dim_, hv, d.t * hv,
                            v + h * value_dim_, hv, d.s * hv, 0.0f, grad_weights + h * d.t * d.s, d.s,
@@ -84,8 +84,8 @@ void MultiHeadAttention::backward(Context& ctx, const std::vector<const Tensor*>
   // Masked scores were replaced by a constant: no gradient reaches them (rows wholly masked included).
   const Masks m = masks(ctx, d);
   if (m.any) b.attention_mask(grad_scores, m.query, m.key, causal_, false, 0.0f, d.batch, heads_, d.t, d.s);
-  float* grad_q = ctx.scratch(kQGrad, Shape{d.batch, d.t, hk}).data();
-  float* grad_k = ctx.scratch(kKGrad, Shape{d.batch, d.s, hk}).data();
+  float* grad_q = ctx.scratch(kQGrad, shapes_.get(0, {d.batch, d.t, heads_ * key_dim_})).data();
+  float* grad_k = ctx.scratch(kKGrad, shapes_.get(1, {d.batch, d.s, heads_ * key_dim_})).data();
   for (int64_t h = 0; h < heads_; ++h) {  // dq_h = dscores_h · k_h / sqrt(K); dk_h = dscores_h^T · q_h / sqrt(K)
     b.gemm_strided_batched(false, false, d.t, key_dim_, d.s, scale_, grad_scores + h * d.t * d.s, d.s,
                            heads_ * d.t * d.s, k + h * key_dim_, hk, d.s * hk, 0.0f, grad_q + h * key_dim_, hk,
@@ -128,7 +128,7 @@ MultiHeadAttention::Masks MultiHeadAttention::masks(Context& ctx, const Dims& d)
   m.query = query ? query->data() : nullptr;
   m.key = value ? value->data() : key ? key->data() : nullptr;
   if (value && key) {  // both masks apply to the same S positions
-    float* both = ctx.scratch(kKeyMask, Shape{d.batch, d.s}).data();
+    float* both = ctx.scratch(kKeyMask, shapes_.get(5, {d.batch, d.s})).data();
     ctx.backend().binary(BinaryOp::Mul, value->data(), key->data(), both, d.batch * d.s);
     m.key = both;
   }

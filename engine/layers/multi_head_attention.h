@@ -1,7 +1,7 @@
 // MultiHeadAttention, split in two files: its maths (multi_head_attention.cpp) and its configuration, shapes,
 // weights and registry entry (multi_head_attention_config.cpp).
 #pragma once
-#include "layers/layer.h"
+#include "layers/attention_base.h"
 
 namespace cornu {
 
@@ -47,6 +47,8 @@ class MultiHeadAttention final : public Layer {
   bool use_bias_ = true, causal_ = false;
   std::vector<int64_t> output_shape_;  // empty: the query's feature size
   int64_t query_dim_ = 0;              // set by build
+  int64_t output_size_ = 1;            // the product of the output's feature dims, set by build
+  ShapeCache shapes_;
 };
 
 }  // namespace cornu

@@ -76,6 +76,7 @@ int64_t MultiHeadAttention::count_macs(const Shapes& inputs, const Shapes&) cons
 void MultiHeadAttention::build_weights(const Shapes& inputs, uint64_t seed_key) {
   const Shape &q = inputs[0], &v = inputs[1], &k = inputs.size() > 2 ? inputs[2] : inputs[1];
   query_dim_ = q[2];
+  output_size_ = output_size();
   auto dense = [&](const Shape& kernel_shape, const Shape& bias_shape) {
     add_weight("kernel", kernel_shape, param("kernel_initializer"), seed_key, param("kernel_regularizer"),
                param("kernel_constraint"));

@@ -11,9 +11,8 @@ namespace cornu::nodes {
 namespace {
 
 // The palette's order; a category that a new layer brings and that is not listed here goes last.
-const std::vector<std::string> kCategoryOrder{"Input/Output", "Core",          "Convolution", "Pooling",
-                                              "Recurrent",    "Normalization", "Regularization", "Merge",
-                                              "Reshaping",    "Activation"};
+const std::vector<std::string> kCategoryOrder{"Input/Output",   "Core",  "Convolution", "Pooling",   "Recurrent", "Attention",
+                                              "Normalization", "Regularization", "Merge",  "Reshaping", "Activation"};
 
 std::vector<std::string> loss_names() {
   std::vector<std::string> names;
@@ -62,6 +61,18 @@ CatalogEntry layer_entry(const LayerRegistry::Entry& r) {
   e.min_inputs = r.min_inputs;
   e.max_inputs = r.max_inputs;
   e.outputs = 1;
+  if (r.output_count) {
+    // Parameters as the node holds them (defaults left out, the editor's `trainable` added): resolved first.
+    e.output_count = [name = r.name, specs = r.params, count = r.output_count](const Config& params) {
+      Config given = params.is_object() ? params : Config::object();
+      given.erase("trainable");
+      try {
+        return count(resolve_config(name, specs, given, {"name", "dtype"}));
+      } catch (const std::exception&) {
+        return 1;  // an invalid parameter is reported by the checks; the card keeps one port meanwhile
+      }
+    };
+  }
   if (r.name != kInputType) e.params.push_back(trainable_param());
   for (const auto& p : r.params)
     if (p.required || p.name == "activation") e.card_params.push_back(p.name);

@@ -2,6 +2,7 @@
 // registry (a layer added to the engine appears here with no edit in nodes/), plus the one node that is
 // not a layer: Output, which marks a model output and carries its loss.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@ struct CatalogEntry {
   // Input ports; max -1: as many as are wired (merge layers). A unit's ports come from its body
   // (Document::input_ports/output_ports): its entry says 1 and 1 only as the usual case.
   int min_inputs = 1, max_inputs = 1;
-  int outputs = 1;  // output ports
+  int outputs = 1;  // output ports (see output_count)
+  // The output ports for a node's parameters when they decide it (LSTM's return_state); null: `outputs`.
+  std::function<int(const Config& params)> output_count;
   // Parameters worth printing on the node card ("units", "activation", "rate"...).
   std::vector<std::string> card_params;
 

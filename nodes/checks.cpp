@@ -180,16 +180,29 @@ class Run {
                           " connected: wire another layer's output into it.");
       return;
     }
+    auto connected_at = [&](int port) {
+      return it != g_.in.end() &&
+             std::any_of(it->second.begin(), it->second.end(), [port](const Edge* x) { return x->to.port == port; });
+    };
+    // Ports past min_inputs are optional (an RNN's initial states), but Keras passes them in order.
+    int last_wired = -1;
+    for (int port = 0; port < e.max_inputs; ++port)
+      if (connected_at(port)) last_wired = port;
     for (int port = 0; port < e.max_inputs; ++port) {
-      bool connected = it != g_.in.end() && std::any_of(it->second.begin(), it->second.end(),
-                                                        [port](const Edge* x) { return x->to.port == port; });
-      if (connected) continue;
-      if (e.max_inputs == 1)
+      if (connected_at(port)) continue;
+      if (port >= e.min_inputs) {
+        if (port < last_wired)
+          problem(n.id, "Input " + std::to_string(port + 1) + " of '" + n.name + "' is not connected, but input " +
+                            std::to_string(last_wired + 1) + " is: optional inputs are taken in order, so wire " +
+                            std::to_string(port + 1) + " too or move the connection to it.");
+        continue;
+      }
+      if (e.min_inputs == 1)
         problem(n.id, "'" + n.name + "' has no input: drag from the bottom port of the layer that should feed it " +
                           "to the top port of '" + n.name + "'.");
       else
         problem(n.id, "Input " + std::to_string(port + 1) + " of '" + n.name + "' is not connected: it takes " +
-                          std::to_string(e.max_inputs) + " inputs; wire a layer's output into each.");
+                          std::to_string(e.min_inputs) + " inputs; wire a layer's output into each.");
     }
   }
 
@@ -420,8 +433,10 @@ void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
         if (e->from.port >= static_cast<int>(src.outputs.size())) known = false;
         else r.inputs.push_back(src.outputs[static_cast<size_t>(e->from.port)]);
       }
-    const int ports = entry.is_unit() ? static_cast<int>(unit_inputs(body_of(n)).size()) : entry.max_inputs;
-    if (!entry.variadic() && static_cast<int>(r.inputs.size()) != ports) known = false;
+    const int wired = static_cast<int>(r.inputs.size());
+    if (entry.is_unit() && wired != static_cast<int>(unit_inputs(body_of(n)).size())) known = false;
+    // Optional inputs (ports past min_inputs) may stay open; the ports check reports gaps between them.
+    if (!entry.is_unit() && !entry.variadic() && (wired < entry.min_inputs || wired > entry.max_inputs)) known = false;
     if (entry.variadic() && static_cast<int>(r.inputs.size()) < entry.min_inputs) known = false;
     if (!known) continue;  // the problem is upstream, or an open port already reported
     if (entry.is_output()) {

@@ -81,7 +81,9 @@ int Document::input_ports(int id) const {
 
 int Document::output_ports(int id) const {
   const Node& n = at(id);
-  return is_unit(n) ? static_cast<int>(unit_outputs(body_of(n)).size()) : catalog().get(n.type).outputs;
+  if (is_unit(n)) return static_cast<int>(unit_outputs(body_of(n)).size());
+  const CatalogEntry& entry = catalog().get(n.type);
+  return entry.output_count ? entry.output_count(n.params) : entry.outputs;
 }
 
 Config Document::param(int id, const std::string& key) const {

@@ -136,6 +136,7 @@ QColor category_color(const std::string& category) {
       {"Convolution", QColor(0xf2, 0x71, 0x1c)},    // orange
       {"Pooling", QColor(0xd1, 0x9a, 0x0a)},        // amber
       {"Recurrent", QColor(0xd2, 0x45, 0xe0)},      // fuchsia
+      {"Attention", QColor(0xe1, 0x3b, 0x3b)},      // red
       {"Normalization", QColor(0x0f, 0xa9, 0xc6)},  // cyan
       {"Regularization", QColor(0x7c, 0xa3, 0x1a)}, // olive green
       {"Merge", QColor(0x12, 0xa8, 0x7a)},          // emerald

@@ -64,6 +64,10 @@ struct RegistryEntry {
   std::vector<ParamSpec> params;
   int min_inputs = 1, max_inputs = 1;  // layers: how many tensors a call takes (-1: any number)
   std::function<std::shared_ptr<Product>(const Config& resolved)> create;
+  // Layers whose number of outputs depends on their parameters (an LSTM with return_state gives 3): that
+  // number for a resolved config. Null: one output. Inputs past min_inputs (up to max_inputs) are optional:
+  // an RNN's initial states, Attention's key.
+  std::function<int(const Config& resolved)> output_count;
 };
 
 // Checks one value against its spec, normalising it in place (3 -> [3] for a tuple); returns "" when the

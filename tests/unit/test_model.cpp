@@ -38,11 +38,61 @@ Tensor argmax_labels(const Tensor& x, int classes) {
 
 Config sgd(double lr) { return {{"class_name", "SGD"}, {"config", {{"learning_rate", lr}}}}; }
 
+// Masks through the execution plan, with two layers of the test's own: one makes a mask (a step is kept where
+// its first feature is non-zero, as Masking(0) would), one writes the mask it receives as its output.
+class MaskMaker final : public Layer {
+ public:
+  MaskMaker() : Layer("MaskMaker", Config::object()) {}
+  Shapes compute_output_shape(const Shapes& in) const override { return in; }
+  std::vector<int> output_mask_sources(const std::vector<bool>&, size_t n) const override {
+    return std::vector<int>(n, kOwnMask);
+  }
+  void compute_mask(Context&, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& masks) override {
+    const auto v = x[0]->to_vector();
+    const int64_t steps = x[0]->shape()[1], features = x[0]->shape()[2];
+    std::vector<float> m(static_cast<size_t>(x[0]->shape()[0] * steps));
+    for (size_t i = 0; i < m.size(); ++i) m[i] = v[i * static_cast<size_t>(features)] != 0.0f ? 1.0f : 0.0f;
+    masks[0]->copy_from_host(m.data(), m.size() * sizeof(float));
+  }
+  void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
+    ctx.backend().copy(y[0]->data(), x[0]->data(), static_cast<size_t>(x[0]->size()) * sizeof(float));
+  }
+  void backward(Context&, const std::vector<const Tensor*>&, const std::vector<const Tensor*>&,
+                const std::vector<const Tensor*>&, const std::vector<Tensor*>&) override {}
+};
+
+class MaskReader final : public Layer {
+ public:
+  MaskReader() : Layer("MaskReader", Config::object()) {}
+  Shapes compute_output_shape(const Shapes& in) const override { return {Shape{in[0][0], in[0][1]}}; }
+  void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
+    const Tensor* mask = ctx.input_mask(0);
+    if (mask) ctx.backend().copy(y[0]->data(), mask->data(), static_cast<size_t>(mask->size()) * sizeof(float));
+    else ctx.backend().fill(y[0]->data(), y[0]->size(), -1.0f);
+  }
+  void backward(Context&, const std::vector<const Tensor*>&, const std::vector<const Tensor*>&,
+                const std::vector<const Tensor*>&, const std::vector<Tensor*>&) override {}
+};
+
 }  // namespace
 
 class TestModel : public QObject {
   Q_OBJECT
  private slots:
+  void masks_flow_through_layers_that_support_them() {
+    auto in = Input({3, 2});
+    auto masked = call_layer(std::make_shared<MaskMaker>(), {in});
+    auto dropped = Dropout(0.5)(masked.at(0));       // supports masking: passes the mask on
+    auto seen = call_layer(std::make_shared<MaskReader>(), {dropped});
+    auto flat = Flatten()(masked.at(0));               // does not: the mask ends here
+    auto unseen = call_layer(std::make_shared<MaskReader>(), {make("Reshape", {{"target_shape", {3, 2}}})(flat)});
+    Model model({in}, {seen.at(0), unseen.at(0)});
+    Tensor x = Tensor::from_vector(Shape{2, 3, 2}, std::vector<float>{1, 5, 0, 5, 2, 5, 0, 0, 0, 1, 3, 3});
+    auto y = model.predict(std::vector<Tensor>{x});
+    QCOMPARE(y[0].to_vector(), (std::vector<float>{1, 0, 1, 0, 0, 1}));
+    QCOMPARE(y[1].to_vector(), (std::vector<float>(6, -1.0f)));
+  }
+
   void sequential_learns() {
     set_random_seed(1);
     Sequential model;

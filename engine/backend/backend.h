@@ -248,6 +248,17 @@ class Backend {
   // --- Embedding lookups (layers/embedding.cpp) ---
 
   // --- Attention (layers/*attention.cpp) ---
+  // Masks attention scores x (batch, heads, tq, tv) in place at every [b, h, i, j] where query_mask[b, i] == 0,
+  // key_mask[b, j] == 0 (either may be null: no such mask) or, with `causal`, j > i. `subtract`: x -= 1e9
+  // (Keras's Attention); else x = fill (MultiHeadAttention: -1e9 before its softmax, 0 after it).
+  virtual void attention_mask(float* x, const float* query_mask, const float* key_mask, bool causal, bool subtract,
+                              float fill, int64_t batch, int64_t heads, int64_t tq, int64_t tv) = 0;
+  // Additive (Bahdanau) scores: s[b, i, j] = sum_d w[d] * tanh(q[b, i, d] + k[b, j, d]); w null means all 1.
+  virtual void additive_scores(const float* q, const float* k, const float* w, float* s, int64_t batch, int64_t tq,
+                               int64_t tv, int64_t dim) = 0;
+  // Accumulates dq, dk and dw (each may be null) from ds, the gradient of additive_scores' s.
+  virtual void additive_scores_backward(const float* q, const float* k, const float* w, const float* ds, float* dq,
+                                        float* dk, float* dw, int64_t batch, int64_t tq, int64_t tv, int64_t dim) = 0;
 };
 
 // The process-wide CPU backend (always present).

@@ -3,6 +3,7 @@
 // models recursively. ../shared/docs/keras-formats.md section 3 has the shapes of these objects.
 #include <map>
 
+#include "io/call_arguments.h"
 #include "io/keras_io.h"
 #include "layers/input_layer.h"
 
@@ -16,16 +17,31 @@ Config shape_config(const Shape& shape) {
   return out;
 }
 
+Config wrap(const std::string& module, const std::string& class_name, Config config, ConfigFlavor flavor,
+            Config registered_name = nullptr);
+
 // Parameters Keras would not know at their default (recent or Cornu-only options such as lora_rank: None)
 // are left out: Keras passes every config key to the constructor, and older versions refuse unknown ones.
-Config layer_params(const Layer& layer) {
-  Config config = layer.config();
-  const auto& entry = layer_registry().get(layer.class_name());
+// Call arguments (use_causal_mask) go to the inbound nodes instead; a wrapped layer ({"layer": ...}, as
+// TimeDistributed's) is written as a layer object itself.
+Config layer_params(const std::string& class_name, Config config, ConfigFlavor flavor) {
+  const auto& entry = layer_registry().get(class_name);
   for (const auto& spec : entry.params)
-    if (spec.default_value.is_null() && config.contains(spec.name) && config[spec.name].is_null())
+    if ((spec.default_value.is_null() && config.contains(spec.name) && config[spec.name].is_null()) ||
+        is_call_argument(spec.name))
       config.erase(spec.name);
   // Keras's SpatialDropout1D/2D/3D constructors take no **kwargs, so no "trainable" (their get_config leaves it out).
-  if (layer.class_name().starts_with("SpatialDropout")) config.erase("trainable");
+  if (class_name.starts_with("SpatialDropout")) config.erase("trainable");
+  if (config.contains("layer") && config["layer"].is_object() && config["layer"].contains("class_name")) {
+    const std::string inner = config["layer"]["class_name"].get<std::string>();
+    // Keras writes module and registered_name on a nested layer in .h5 files too (it cannot find it without).
+    config["layer"] = wrap("keras.layers", inner, layer_params(inner, config["layer"].value("config", Config::object()),
+                                                               flavor), ConfigFlavor::Archive);
+  }
+  // Keras's legacy .h5 reader turns the string "dot" into the function keras.ops.dot, so that Keras cannot
+  // reload its own Attention from .h5; "dot" is the default, so it is left out there.
+  if (flavor == ConfigFlavor::LegacyH5 && class_name == "Attention" && config.value("score_mode", "") == "dot")
+    config.erase("score_mode");
   config["dtype"] = "float32";
   return config;
 }
@@ -38,7 +54,7 @@ Config input_layer_config(const Layer& input) {
 // The wrapper every object gets: in .keras files "module" and "registered_name" tell Keras where the class
 // lives (without them it "could not locate class"); .h5 model_config leaves them out, as Keras does.
 Config wrap(const std::string& module, const std::string& class_name, Config config, ConfigFlavor flavor,
-            Config registered_name = nullptr) {
+            Config registered_name) {
   Config o = Config::object();
   if (flavor == ConfigFlavor::Archive) o["module"] = module;
   o["class_name"] = class_name;
@@ -49,6 +65,12 @@ Config wrap(const std::string& module, const std::string& class_name, Config con
 
 Config build_config(const Layer& layer) {
   const Shapes& shapes = layer.built_input_shapes();
+  if (takes_separate_tensors(layer.class_name())) {  // build(query_shape, value_shape, key_shape=None)
+    Config dict = Config::object();
+    const auto names = separate_tensor_names(layer.class_name());
+    for (size_t i = 0; i < shapes.size() && i < names.size(); ++i) dict[names[i] + "_shape"] = shape_config(shapes[i]);
+    return {{"shapes_dict", dict}};
+  }
   if (shapes.size() == 1) return {{"input_shape", shape_config(shapes[0])}};
   Config list = Config::array();
   for (const auto& s : shapes) list.push_back(shape_config(s));
@@ -64,7 +86,7 @@ Config layer_object(const Layer& layer, ConfigFlavor flavor) {
   if (const auto* inner = dynamic_cast<const Model*>(&layer)) return model_object(*inner, flavor);
   if (layer.class_name() == "InputLayer")
     return wrap("keras.layers", "InputLayer", input_layer_config(layer), flavor);
-  Config o = wrap("keras.layers", layer.class_name(), layer_params(layer), flavor);
+  Config o = wrap("keras.layers", layer.class_name(), layer_params(layer.class_name(), layer.config(), flavor), flavor);
   if (flavor == ConfigFlavor::Archive && !layer.variables().empty()) o["build_config"] = build_config(layer);
   return o;
 }
@@ -107,7 +129,8 @@ Config functional_config(const Model& model, ConfigFlavor flavor) {
                       {"config", {{"shape", shape_config(t.shape())}, {"dtype", "float32"}, {"keras_history", reference(t)}}}};
       };
       const auto& entry_spec = layer_registry().contains(layer->class_name()) ? &layer_registry().get(layer->class_name()) : nullptr;
-      const bool takes_list = entry_spec && entry_spec->max_inputs != 1;  // merge layers take [x1, x2, ...]
+      const bool takes_list = entry_spec && entry_spec->max_inputs != 1 &&  // merge layers take [x1, x2, ...]
+                              !takes_separate_tensors(layer->class_name());
       if (takes_list) {
         Config list = Config::array();
         for (const auto& x : node->inputs) list.push_back(tensor(x));
@@ -115,7 +138,11 @@ Config functional_config(const Model& model, ConfigFlavor flavor) {
       } else {
         for (const auto& x : node->inputs) args.push_back(tensor(x));
       }
-      inbound.push_back({{"args", args}, {"kwargs", Config::object()}});
+      Config kwargs = Config::object();
+      const Config config = layer->config();
+      for (auto it = config.begin(); it != config.end(); ++it)
+        if (is_call_argument(it.key()) && it.value() != false && !it.value().is_null()) kwargs[it.key()] = it.value();
+      inbound.push_back({{"args", args}, {"kwargs", kwargs}});
     }
     entry["inbound_nodes"] = inbound;
     layers.push_back(entry);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/module_config.h"
+#include "io/call_arguments.h"
 #include "io/keras_io.h"
 #include "io/keras_objects.h"
 #include "layers/input_layer.h"
@@ -26,6 +27,13 @@ std::string layer_label(const Config& entry) {
 }
 
 bool is_model_class(const std::string& c) { return c == "Sequential" || c == "Functional" || c == "Model"; }
+
+// The layer object a wrapper holds in its config ({"layer": {"class_name": ...}}), or null.
+const Config* wrapped_layer(const Config& entry) {
+  if (!entry.contains("config") || !entry["config"].is_object() || !entry["config"].contains("layer")) return nullptr;
+  const Config& nested = entry["config"]["layer"];
+  return nested.is_object() && nested.contains("class_name") && nested["class_name"].is_string() ? &nested : nullptr;
+}
 
 // Collects every problem of the tree: code-holding layers, custom objects, classes Cornu lacks.
 void screen(const Config& entry, int depth, std::vector<std::string>& code, std::vector<std::string>& custom,
@@ -52,6 +60,8 @@ void screen(const Config& entry, int depth, std::vector<std::string>& code, std:
     return;
   }
   if (!layer_registry().contains(cls)) unsupported.push_back(label);
+  // A wrapper's layer (TimeDistributed's {"layer": {...}}) is screened as a layer of its own.
+  if (const Config* nested = wrapped_layer(entry)) screen(*nested, depth + 1, code, custom, unsupported);
 }
 
 void refuse_problems(const Config& root) {
@@ -83,6 +93,20 @@ Config layer_config_for_cornu(const Config& entry) {
   check_dtype(config, layer_label(entry));
   config.erase("dtype");
   const auto& spec = layer_registry().get(cls);
+  if (const Config* nested = wrapped_layer(entry))  // normalised as a layer of its own (screened already)
+    config["layer"] = {{"class_name", (*nested)["class_name"]}, {"config", layer_config_for_cornu(*nested)}};
+  // Call arguments Cornu keeps in the config (use_causal_mask), from the calls' kwargs: one value for all calls.
+  if (entry.contains("inbound_nodes") && entry["inbound_nodes"].is_array())
+    for (const auto& node : entry["inbound_nodes"]) {
+      if (!node.is_object() || !node.contains("kwargs") || !node["kwargs"].is_object()) continue;
+      for (auto it = node["kwargs"].begin(); it != node["kwargs"].end(); ++it) {
+        if (!is_call_argument(it.key())) continue;
+        if (config.contains(it.key()) && config[it.key()] != it.value())
+          throw ValueError("Layer " + layer_label(entry) + " is called with different " + it.key() + " values, " +
+                           "which Cornu cannot do yet: use one layer per setting.");
+        config[it.key()] = it.value();
+      }
+    }
   return normalize_params(config, spec.params, {"name", "trainable", "input_shape", "batch_input_shape", "input_dim"},
                           layer_label(entry));
 }

@@ -3,6 +3,7 @@
 // called several times (a shared layer) is defined once and called at each use.
 #include <map>
 
+#include "io/call_arguments.h"
 #include "io/python_writer.h"
 #include "model/model.h"
 
@@ -25,12 +26,39 @@ std::string input_call(const Node& node) {
 }
 
 // layers.Dense(10, activation="softmax", name="predictions"), or the variable of a nested model.
+// A wrapped layer (TimeDistributed's "layer") is constructed in place: layers.TimeDistributed(layers.Dense(3)).
+// Call arguments (use_causal_mask) are written at the call, not here (call_kwargs).
+std::string constructor_of(const std::string& class_name, Config config, bool trainable) {
+  std::vector<std::string> args;
+  if (config.contains("layer") && config["layer"].is_object() && config["layer"].contains("class_name")) {
+    const Config& inner = config["layer"];
+    const Config inner_config = inner.value("config", Config::object());
+    args.push_back(constructor_of(inner["class_name"].get<std::string>(), inner_config,
+                                  inner_config.value("trainable", true)));
+    config.erase("layer");
+  }
+  const std::string name = config.value("name", std::string());
+  for (const auto& spec : layer_registry().get(class_name).params)
+    if (is_call_argument(spec.name)) config.erase(spec.name);
+  for (std::string& a : arguments(layer_registry().get(class_name).params, config)) args.push_back(std::move(a));
+  if (!name.empty()) args.push_back("name=" + string_literal(name));
+  if (!trainable) args.push_back("trainable=False");
+  return "layers." + class_name + "(" + join(args) + ")";
+}
+
 std::string layer_constructor(const Layer& layer, const NestedNames& nested) {
   if (const Model* m = as_model(layer)) return nested.at(m);
-  std::vector<std::string> args = arguments(layer_registry().get(layer.class_name()).params, layer.config());
-  args.push_back("name=" + string_literal(layer.name()));
-  if (!layer.trainable()) args.push_back("trainable=False");
-  return "layers." + layer.class_name() + "(" + join(args) + ")";
+  return constructor_of(layer.class_name(), layer.config(), layer.trainable());
+}
+
+// ", use_causal_mask=True" for the call arguments a layer's config holds, "" when none is set.
+std::string call_kwargs(const Layer& layer) {
+  std::string out;
+  const Config config = layer.config();
+  for (auto it = config.begin(); it != config.end(); ++it)
+    if (is_call_argument(it.key()) && it.value() != false && !it.value().is_null())
+      out += ", " + it.key() + "=" + (it.value() == true ? std::string("True") : it.value().dump());
+  return out;
 }
 
 // One input and one output, each call taking the previous call's only output, no layer called twice.
@@ -100,7 +128,10 @@ std::pair<std::vector<std::string>, std::string> functional_code(const Model& mo
       callee = layer_constructor(layer, nested);
       result[node.get()] = identifier(layer.name(), taken);
     }
-    lines.push_back(result[node.get()] + " = " + callee + "(" + references(node->inputs) + ")");
+    // mha(query, value), not mha([query, value]).
+    std::string tensors = references(node->inputs);
+    if (takes_separate_tensors(layer.class_name()) && node->inputs.size() > 1) tensors = tensors.substr(1, tensors.size() - 2);
+    lines.push_back(result[node.get()] + " = " + callee + "(" + tensors + call_kwargs(layer) + ")");
   }
   std::string expression = "keras.Model(inputs=" + references(model.inputs()) +
                            ", outputs=" + references(model.outputs()) + ", name=" + string_literal(model.name()) + ")";

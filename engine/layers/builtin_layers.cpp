@@ -30,6 +30,11 @@ void register_cropping(LayerRegistry&);
 void register_spatial_dropout(LayerRegistry&);
 void register_gaussian_dropout(LayerRegistry&);
 void register_alpha_dropout(LayerRegistry&);
+// Attention and TimeDistributed (branch attn).
+void register_attention(LayerRegistry&);
+void register_additive_attention(LayerRegistry&);
+void register_multi_head_attention(LayerRegistry&);
+void register_time_distributed(LayerRegistry&);
 
 LayerRegistry& layer_registry() {
   static LayerRegistry registry = [] {
@@ -60,6 +65,10 @@ LayerRegistry& layer_registry() {
     register_spatial_dropout(r);
     register_gaussian_dropout(r);
     register_alpha_dropout(r);
+    register_attention(r);
+    register_additive_attention(r);
+    register_multi_head_attention(r);
+    register_time_distributed(r);
     return r;
   }();
   return registry;

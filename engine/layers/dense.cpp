@@ -1,7 +1,7 @@
 // Dense: y = activation(x · kernel + bias), kernel (in, units), bias (units).
 // https://keras.io/api/layers/core_layers/dense/
-// Keras also accepts inputs of rank > 2 (the kernel then acts on the last axis); Cornu asks for one feature
-// axis for now, because a Dense fed images is nearly always a missing Flatten.
+// Inputs of rank > 2 are (batch, ..., features), as in Keras: the kernel acts on the last axis, every other
+// axis is kept (a (None, 28, 28) image gives (None, 28, units)), so the maths is one gemm over all rows.
 #include "activations/activation.h"
 #include "core/error.h"
 #include "layers/layer.h"
@@ -37,20 +37,21 @@ class Dense final : public Layer {
       throw ShapeError("Dense '" + name() + "' expects inputs of shape (batch, features), but it received " +
                        in.to_string() + ", which has no batch axis. Give the shape of one sample to Input, e.g. " +
                        "Input(shape=" + in.to_string() + "): the batch axis is added for you.");
-    if (in.rank() > 2) {
-      std::string sample = in.without_batch().to_string();
-      std::string features = in.without_batch().fully_known() ? std::to_string(in.without_batch().size()) : "its";
-      throw ShapeError("Dense '" + name() + "' expects inputs with one feature axis, shape (batch, features), but it " +
-                       "received " + in.to_string() + ". Add a Flatten layer before it to turn each " + sample +
-                       " sample into " + features + " features.");
-    }
-    if (in[1] == Shape::kNone)
+    if (in[-1] == Shape::kNone)
       throw ShapeError("Dense '" + name() + "' needs to know the size of its input's last axis to create its kernel, " +
                        "but it received " + in.to_string() + ". Give that axis a size in the Input shape.");
-    return {Shape{in[0], units_}};
+    std::vector<int64_t> out = in.dims();
+    out.back() = units_;
+    return {Shape(std::move(out))};
   }
 
-  int64_t count_macs(const Shapes& inputs, const Shapes&) const override { return mul_saturated(inputs[0][-1], units_); }
+  // One kernel product per position of the middle axes (an unknown length counts once).
+  int64_t count_macs(const Shapes& inputs, const Shapes&) const override {
+    int64_t macs = mul_saturated(inputs[0][-1], units_);
+    for (int a = 1; a + 1 < inputs[0].rank(); ++a)
+      if (inputs[0][a] != Shape::kNone) macs = mul_saturated(macs, inputs[0][a]);
+    return macs;
+  }
 
   void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
     Backend& b = ctx.backend();
@@ -59,9 +60,10 @@ class Dense final : public Layer {
     b.gemm(false, false, rows, units_, in, 1.0f, x[0]->data(), in, kernel().value.data(), units_, 0.0f, z, units_);
     if (use_bias_) b.add_row_vector(z, bias().value.data(), rows, units_);
     if (!activation_->is_linear()) activation_->forward(b, z, y[0]->data(), rows, units_);
-    // Keras divides the activity penalty by the batch size (Layer.__call__).
+    // Keras divides the activity penalty by the batch size (Layer.__call__): axis 0, not the rows of all axes.
     if (activity_regularizer_)
-      ctx.add_loss(activity_regularizer_->penalty(b, y[0]->data(), y[0]->size()) / static_cast<double>(rows));
+      ctx.add_loss(activity_regularizer_->penalty(b, y[0]->data(), y[0]->size()) /
+                   static_cast<double>(x[0]->shape()[0]));
   }
 
   void backward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<const Tensor*>& y,
@@ -73,7 +75,7 @@ class Dense final : public Layer {
       Tensor& g = ctx.scratch(kOutputGrad, y[0]->shape());
       b.fill(g.data(), n, 0.0f);
       activity_regularizer_->add_gradient(b, y[0]->data(), g.data(), n);
-      b.scale(n, 1.0f / static_cast<float>(rows), g.data());
+      b.scale(n, 1.0f / static_cast<float>(x[0]->shape()[0]), g.data());
       b.axpy(n, 1.0f, grad_y, g.data());
       grad_y = g.data();
     }

@@ -53,7 +53,7 @@ void register_input_layer(LayerRegistry& r) {
 
 LayerPtr make_input_layer(const Shape& sample_shape, const std::string& name) {
   Config batch_shape = Config::array({nullptr});
-  for (int64_t d : sample_shape.dims()) batch_shape.push_back(d);
+  for (int64_t d : sample_shape.dims()) batch_shape.push_back(d == Shape::kNone ? Config() : Config(d));  // None axes
   Config c = {{"batch_shape", batch_shape}};
   if (!name.empty()) c["name"] = name;
   return make_layer("InputLayer", c);

@@ -35,7 +35,7 @@ class ProblemsPanelTest : public QObject {
     QCOMPARE(panel.errors(), 1);
     QCOMPARE(panel.list()->count(), static_cast<int>(checks.report().problems.size()));
     QListWidgetItem* item = panel.list()->item(0);
-    QVERIFY(item->text().contains("Add a Flatten layer before it"));
+    QVERIFY(item->text().contains("Give that axis a size in the Input shape"));
     QCOMPARE(item->toolTip(), item->text());
     QCOMPARE(panel.problem_at(0).node, ids.hidden);
     QVERIFY(panel.title().startsWith("Problems (1 error"));

@@ -154,7 +154,7 @@ class SummaryPanelTest : public QObject {
     SummaryPanel panel(doc, checks, selection);
     QStandardItem* broken = panel.model()->item(panel.row_of(ids.hidden), 0);
     QVERIFY(!broken->icon().isNull());
-    QVERIFY(broken->toolTip().contains("Flatten"));
+    QVERIFY(broken->toolTip().contains("last axis"));
     QCOMPARE(panel.model()->item(panel.row_of(ids.hidden), SummaryPanel::ShapeColumn)->text(), QString("?"));
     // Downstream layers are not blamed (they only lack a shape).
     QVERIFY(panel.model()->item(panel.row_of(ids.logits), 0)->toolTip().isEmpty());

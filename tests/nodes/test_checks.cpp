@@ -102,11 +102,9 @@ class ChecksTest : public QObject {
 
   void incompatibleShapesSayWhatToInsert() {
     Document doc;
-    test::MlpIds ids = test::build_mlp(doc);
-    doc.remove_nodes({ids.flatten});
-    doc.connect({ids.input, 0}, {ids.hidden, 0});  // Dense fed (None, 28, 28)
+    test::MlpIds ids = test::build_broken_mlp(doc);  // Dense fed (None, 28, None)
     CheckReport r = check(doc.data());
-    auto p = find(r, "Add a Flatten layer before it");
+    auto p = find(r, "Give that axis a size in the Input shape");
     QVERIFY2(p.size() == 1, all(r).c_str());
     QCOMPARE(p[0].node, ids.hidden);
     QVERIFY(p[0].edge.has_value());
@@ -116,7 +114,12 @@ class ChecksTest : public QObject {
     QCOMPARE(r.problems_of(ids.logits).size(), size_t(0));
     doc.undo_stack().undo();
     doc.undo_stack().undo();
+    doc.undo_stack().undo();
     QVERIFY(check(doc.data()).problems.empty());
+    // A Dense fed (None, 28, 28) is legal, as in Keras (it acts on the last axis): no problem there.
+    doc.remove_nodes({ids.flatten});
+    doc.connect({ids.input, 0}, {ids.hidden, 0});
+    QCOMPARE(check(doc.data()).problems_of(ids.hidden).size(), size_t(0));
 
     // Adding two branches of different widths: a Dense to match.
     Document two;

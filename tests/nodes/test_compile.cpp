@@ -94,14 +94,12 @@ class CompileTest : public QObject {
 
   void problemsStopTheBuildWithTheirMessage() {
     Document doc;
-    test::MlpIds ids = test::build_mlp(doc);
-    doc.remove_nodes({ids.flatten});
-    doc.connect({ids.input, 0}, {ids.hidden, 0});
+    test::build_broken_mlp(doc);
     try {
       build_model(doc.data());
       QFAIL("built");
     } catch (const ValueError& e) {
-      QVERIFY2(std::string(e.what()).find("Add a Flatten layer") != std::string::npos, e.what());
+      QVERIFY2(std::string(e.what()).find("Give that axis a size in the Input shape") != std::string::npos, e.what());
     }
   }
 

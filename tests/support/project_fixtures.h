@@ -22,9 +22,11 @@ inline MlpIds build_mlp(nodes::Document& doc) {
   return ids;
 }
 
-// The MLP with its Flatten removed: Dense is fed (None, 28, 28), an error on that connection.
+// The MLP with its Flatten removed and an Input of unknown width: Dense is fed (None, 28, None), an error on that
+// connection (it cannot size its kernel). A Dense fed (None, 28, 28) is legal, as in Keras: it acts on the last axis.
 inline MlpIds build_broken_mlp(nodes::Document& doc) {
   MlpIds ids = build_mlp(doc);
+  doc.set_param(ids.input, "batch_shape", Config::array({nullptr, 28, nullptr}));
   doc.remove_nodes({ids.flatten});
   doc.connect({ids.input, 0}, {ids.hidden, 0});
   return ids;

@@ -250,13 +250,17 @@ class TestModel : public QObject {
     set_random_seed(1);
     Sequential model;
     model.add(Input(Shape{28, 28}));
-    try {
-      model.add(Dense(10));
-      QFAIL("Dense accepted (None, 28, 28)");
-    } catch (const ShapeError& e) {
-      QVERIFY2(QString(e.what()).contains("Flatten"), e.what());
+    {  // A Dense acts on the last axis, as in Keras ((None, 28, 28) is legal): it needs to know that axis's size.
+      Sequential unknown_width;
+      unknown_width.add(Input(Shape{28, Shape::kNone}));
+      try {
+        unknown_width.add(Dense(10));
+        QFAIL("Dense accepted (None, 28, None)");
+      } catch (const ShapeError& e) {
+        QVERIFY2(QString(e.what()).contains("Give that axis a size in the Input shape"), e.what());
+      }
+      QCOMPARE(unknown_width.stack().size(), size_t(0));  // a failed add leaves the model as it was
     }
-    QCOMPARE(model.stack().size(), size_t(0));  // a failed add leaves the model as it was
     model.add(Flatten());
     model.add(Dense(10, "softmax"));
     model.compile("adam", "categorical_crossentropy");

@@ -60,7 +60,8 @@ class TestRegistries : public QObject {
 
   void layers_have_palette_categories() {
     const std::vector<std::string> categories{"Core", "Convolution", "Pooling", "Recurrent", "Normalization",
-                                              "Regularization", "Merge", "Reshaping", "Activation", "Input/Output"};
+                                              "Regularization", "Merge", "Reshaping", "Activation", "Input/Output",
+                                              "Attention"};
     for (const auto& e : layer_registry().entries())
       QVERIFY2(std::find(categories.begin(), categories.end(), e.category) != categories.end(),
                (e.name + " has category '" + e.category + "'").c_str());
@@ -123,7 +124,9 @@ class TestRegistries : public QObject {
   void every_layer_config_round_trips() {
     // Each layer built with its defaults (plus the required parameters) gives back a config that builds the same.
     const Config required = {{"units", 3}, {"target_shape", {2, 2}}, {"dims", {1}}, {"n", 2}, {"axes", 1},
-                             {"activation", "relu"}, {"rate", 0.5}, {"stddev", 0.1}, {"batch_shape", {nullptr, 4}}};
+                             {"activation", "relu"}, {"rate", 0.5}, {"stddev", 0.1}, {"batch_shape", {nullptr, 4}},
+                             {"num_heads", 2}, {"key_dim", 4},
+                             {"layer", {{"class_name", "Dense"}, {"config", {{"units", 3}}}}}};
     for (const auto& e : layer_registry().entries()) {
       Config c = Config::object();
       for (const auto& p : e.params)

@@ -89,6 +89,12 @@ class CpuBackend final : public Backend {
   // Embedding lookups (cpu_embedding.cpp).
 
   // Attention (cpu_attention.cpp).
+  void attention_mask(float* x, const float* query_mask, const float* key_mask, bool causal, bool subtract, float fill,
+                      int64_t batch, int64_t heads, int64_t tq, int64_t tv) override;
+  void additive_scores(const float* q, const float* k, const float* w, float* s, int64_t batch, int64_t tq, int64_t tv,
+                       int64_t dim) override;
+  void additive_scores_backward(const float* q, const float* k, const float* w, const float* ds, float* dq, float* dk,
+                                float* dw, int64_t batch, int64_t tq, int64_t tv, int64_t dim) override;
 };
 
 }  // namespace cornu

@@ -242,6 +242,16 @@ class CudaBackend final : public Backend {
   // Embedding lookups.
 
   // Attention.
+  void attention_mask(float*, const float*, const float*, bool, bool, float, int64_t, int64_t, int64_t, int64_t) override {
+    not_yet("attention_mask");
+  }
+  void additive_scores(const float*, const float*, const float*, float*, int64_t, int64_t, int64_t, int64_t) override {
+    not_yet("additive_scores");
+  }
+  void additive_scores_backward(const float*, const float*, const float*, const float*, float*, float*, float*, int64_t,
+                                int64_t, int64_t, int64_t) override {
+    not_yet("additive_scores_backward");
+  }
 
  private:
   int index_;

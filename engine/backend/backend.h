@@ -93,6 +93,19 @@ struct OptimizerStep {
 // Reductions over the middle axis of an (outer, mid, inner) view (see Backend::reduce_mid).
 enum class ReduceKind : uint8_t { Sum, Mean, Max };
 
+// Where a convolution's windows lie (channels_last): input (batch, in..., channels), output (batch, out...,
+// filters), for 1 to 3 spatial axes (unused axes are 1). A group's im2col reads channels
+// [channel_begin, channel_begin + channel_count).
+struct ConvGeometry {
+  int spatial = 2;
+  int64_t batch = 0, channels = 0;
+  int64_t in[3] = {1, 1, 1}, out[3] = {1, 1, 1}, kernel[3] = {1, 1, 1};
+  int64_t stride[3] = {1, 1, 1}, dilation[3] = {1, 1, 1}, pad_before[3] = {0, 0, 0};
+  int64_t channel_begin = 0, channel_count = 0;
+  int64_t out_positions() const { return out[0] * out[1] * out[2]; }
+  int64_t kernel_positions() const { return kernel[0] * kernel[1] * kernel[2]; }
+};
+
 enum class ConstraintKind : uint8_t { MaxNorm, MinMaxNorm, NonNeg, UnitNorm };
 
 struct ConstraintParams {
@@ -203,6 +216,11 @@ class Backend {
                                    int64_t outer, int64_t mid, int64_t inner) = 0;
 
   // --- Convolution (layers/conv*.cpp) ---
+  // cols[(n, out position), (kernel position, c)] = x at that window tap, 0 in the padding: the matrix whose
+  // product with the kernel (kernel positions * channel_count, filters) is the convolution.
+  virtual void im2col(const ConvGeometry& g, const float* x, float* cols) = 0;
+  // The reverse scatter: dx += every tap's value from cols (the input gradient of im2col).
+  virtual void col2im(const ConvGeometry& g, const float* cols, float* dx) = 0;
 
   // --- Pooling and resampling (layers/pooling*.cpp, layers/upsampling*.cpp) ---
   // Tensors are channels_last with up to 3 spatial axes, (batch, s0, s1, s2, channels); unused spatial axes

@@ -30,6 +30,7 @@ void register_cropping(LayerRegistry&);
 void register_spatial_dropout(LayerRegistry&);
 void register_gaussian_dropout(LayerRegistry&);
 void register_alpha_dropout(LayerRegistry&);
+void register_conv(LayerRegistry&);
 // Attention and TimeDistributed (branch attn).
 void register_attention(LayerRegistry&);
 void register_additive_attention(LayerRegistry&);
@@ -65,6 +66,7 @@ LayerRegistry& layer_registry() {
     register_spatial_dropout(r);
     register_gaussian_dropout(r);
     register_alpha_dropout(r);
+    register_conv(r);
     register_attention(r);
     register_additive_attention(r);
     register_multi_head_attention(r);

@@ -74,6 +74,8 @@ class CpuBackend final : public Backend {
                            int64_t mid, int64_t inner) override;
 
   // Convolution (cpu_conv.cpp).
+  void im2col(const ConvGeometry& g, const float* x, float* cols) override;
+  void col2im(const ConvGeometry& g, const float* cols, float* dx) override;
 
   // Pooling and resampling (cpu_pooling.cpp).
   void pool(PoolKind kind, const PoolGeometry& g, const float* x, float* y) override;

@@ -227,6 +227,8 @@ class CudaBackend final : public Backend {
   }
 
   // Convolution.
+  void im2col(const ConvGeometry&, const float*, float*) override { not_yet("im2col"); }
+  void col2im(const ConvGeometry&, const float*, float*) override { not_yet("col2im"); }
 
   // Pooling and resampling.
   void pool(PoolKind, const PoolGeometry&, const float*, float*) override { not_yet("pool"); }

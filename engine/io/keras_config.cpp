@@ -4,7 +4,9 @@
 #include <map>
 
 #include "io/keras_io.h"
+#include "io/keyword_inputs.h"
 #include "layers/input_layer.h"
+#include "layers/wrapped_layer.h"
 
 namespace cornu::io {
 
@@ -18,15 +20,26 @@ Config shape_config(const Shape& shape) {
 
 // Parameters Keras would not know at their default (recent or Cornu-only options such as lora_rank: None)
 // are left out: Keras passes every config key to the constructor, and older versions refuse unknown ones.
-Config layer_params(const Layer& layer) {
-  Config config = layer.config();
-  const auto& entry = layer_registry().get(layer.class_name());
-  for (const auto& spec : entry.params)
+// A layer held by a wrapper (Bidirectional's layer) takes the full object form, even in .h5 files (Keras
+// deserialises it on its own).
+Config params_for_keras(const std::string& class_name, Config config) {
+  const auto& entry = layer_registry().get(class_name);
+  for (const auto& spec : entry.params) {
     if (spec.default_value.is_null() && config.contains(spec.name) && config[spec.name].is_null())
       config.erase(spec.name);
+    else if (holds_layer(spec.name) && config.contains(spec.name) && config[spec.name].is_object()) {
+      const Config& inner = config[spec.name];
+      const std::string cls = inner.at("class_name").get<std::string>();
+      config[spec.name] = {{"module", "keras.layers"}, {"class_name", cls},
+                           {"config", params_for_keras(cls, inner.value("config", Config::object()))},
+                           {"registered_name", nullptr}};
+    }
+  }
   config["dtype"] = "float32";
   return config;
 }
+
+Config layer_params(const Layer& layer) { return params_for_keras(layer.class_name(), layer.config()); }
 
 Config input_layer_config(const Layer& input) {
   return {{"batch_shape", input.config().at("batch_shape")}, {"dtype", "float32"}, {"sparse", false},
@@ -105,15 +118,24 @@ Config functional_config(const Model& model, ConfigFlavor flavor) {
                       {"config", {{"shape", shape_config(t.shape())}, {"dtype", "float32"}, {"keras_history", reference(t)}}}};
       };
       const auto& entry_spec = layer_registry().contains(layer->class_name()) ? &layer_registry().get(layer->class_name()) : nullptr;
-      const bool takes_list = entry_spec && entry_spec->max_inputs != 1;  // merge layers take [x1, x2, ...]
+      const auto keywords = keyword_inputs(layer->class_name());
+      const size_t positional = positional_inputs(layer->class_name(), node->inputs.size());
+      const bool takes_list = entry_spec && entry_spec->max_inputs != 1 && keywords.empty();  // merge layers: [x1, x2, ...]
       if (takes_list) {
         Config list = Config::array();
         for (const auto& x : node->inputs) list.push_back(tensor(x));
         args.push_back(list);
       } else {
-        for (const auto& x : node->inputs) args.push_back(tensor(x));
+        for (size_t i = 0; i < positional; ++i) args.push_back(tensor(node->inputs[i]));
       }
-      inbound.push_back({{"args", args}, {"kwargs", Config::object()}});
+      Config kwargs = Config::object();
+      for (size_t k = 0; k < keywords.size(); ++k) {  // an RNN's initial_state=[h, c]
+        const size_t end = k + 1 < keywords.size() ? keywords[k + 1].first_input : node->inputs.size();
+        Config list = Config::array();
+        for (size_t i = keywords[k].first_input; i < end && i < node->inputs.size(); ++i) list.push_back(tensor(node->inputs[i]));
+        if (!list.empty()) kwargs[keywords[k].keyword] = keywords[k].as_list ? list : list[0];
+      }
+      inbound.push_back({{"args", args}, {"kwargs", kwargs}});
     }
     entry["inbound_nodes"] = inbound;
     layers.push_back(entry);

@@ -3,7 +3,9 @@
 // called several times (a shared layer) is defined once and called at each use.
 #include <map>
 
+#include "io/keyword_inputs.h"
 #include "io/python_writer.h"
+#include "layers/wrapped_layer.h"
 #include "model/model.h"
 
 namespace cornu::io::python {
@@ -24,10 +26,37 @@ std::string input_call(const Node& node) {
          ", name=" + string_literal(node.layer->name()) + ")";
 }
 
+// layers.LSTM(8, name="forward_lstm"): the constructor of a layer a wrapper holds, from its config object.
+std::string held_layer_constructor(const Config& object);
+
+// The arguments of a layer's constructor; a wrapper's layers (Bidirectional's layer, backward_layer) are written as
+// constructors themselves: layers.Bidirectional(layers.LSTM(8), backward_layer=layers.LSTM(8, go_backwards=True)).
+std::vector<std::string> constructor_arguments(const std::string& class_name, Config config) {
+  const auto& params = layer_registry().get(class_name).params;
+  std::vector<std::string> held;
+  for (const auto& spec : params) {
+    if (!holds_layer(spec.name) || !config.contains(spec.name)) continue;
+    if (config[spec.name].is_object())
+      held.push_back((spec.required ? "" : spec.name + "=") + held_layer_constructor(config[spec.name]));
+    config.erase(spec.name);
+  }
+  std::vector<std::string> args = arguments(params, config);
+  args.insert(args.begin(), held.begin(), held.end());
+  return args;
+}
+
+std::string held_layer_constructor(const Config& object) {
+  const std::string cls = object.at("class_name").get<std::string>();
+  Config config = object.value("config", Config::object());
+  std::vector<std::string> args = constructor_arguments(cls, config);
+  if (config.contains("name") && config["name"].is_string()) args.push_back("name=" + string_literal(config["name"].get<std::string>()));
+  return "layers." + cls + "(" + join(args) + ")";
+}
+
 // layers.Dense(10, activation="softmax", name="predictions"), or the variable of a nested model.
 std::string layer_constructor(const Layer& layer, const NestedNames& nested) {
   if (const Model* m = as_model(layer)) return nested.at(m);
-  std::vector<std::string> args = arguments(layer_registry().get(layer.class_name()).params, layer.config());
+  std::vector<std::string> args = constructor_arguments(layer.class_name(), layer.config());
   args.push_back("name=" + string_literal(layer.name()));
   if (!layer.trainable()) args.push_back("trainable=False");
   return "layers." + layer.class_name() + "(" + join(args) + ")";
@@ -100,7 +129,18 @@ std::pair<std::vector<std::string>, std::string> functional_code(const Model& mo
       callee = layer_constructor(layer, nested);
       result[node.get()] = identifier(layer.name(), taken);
     }
-    lines.push_back(result[node.get()] + " = " + callee + "(" + references(node->inputs) + ")");
+    // Tensors Keras takes by keyword (an RNN's initial_state) follow the positional ones.
+    const auto keywords = keyword_inputs(layer.class_name());
+    const size_t positional = positional_inputs(layer.class_name(), node->inputs.size());
+    std::string call_args = references({node->inputs.begin(), node->inputs.begin() + static_cast<std::ptrdiff_t>(positional)});
+    for (size_t k = 0; k < keywords.size(); ++k) {
+      const size_t end = k + 1 < keywords.size() ? keywords[k + 1].first_input : node->inputs.size();
+      std::vector<std::string> refs;
+      for (size_t i = keywords[k].first_input; i < end && i < node->inputs.size(); ++i) refs.push_back(reference(node->inputs[i]));
+      if (refs.empty()) continue;
+      call_args += ", " + keywords[k].keyword + "=" + (keywords[k].as_list ? "[" + join(refs) + "]" : refs[0]);
+    }
+    lines.push_back(result[node.get()] + " = " + callee + "(" + call_args + ")");
   }
   std::string expression = "keras.Model(inputs=" + references(model.inputs()) +
                            ", outputs=" + references(model.outputs()) + ", name=" + string_literal(model.name()) + ")";

@@ -22,6 +22,13 @@ void register_leaky_relu_layer(LayerRegistry&);
 void register_prelu_layer(LayerRegistry&);
 void register_elu_layer(LayerRegistry&);
 void register_softmax_layer(LayerRegistry&);
+// Embedding, masking and recurrent layers.
+void register_embedding(LayerRegistry&);
+void register_masking(LayerRegistry&);
+void register_simple_rnn(LayerRegistry&);
+void register_lstm(LayerRegistry&);
+void register_gru(LayerRegistry&);
+void register_bidirectional(LayerRegistry&);
 
 LayerRegistry& layer_registry() {
   static LayerRegistry registry = [] {
@@ -44,6 +51,12 @@ LayerRegistry& layer_registry() {
     register_prelu_layer(r);
     register_elu_layer(r);
     register_softmax_layer(r);
+    register_embedding(r);
+    register_masking(r);
+    register_simple_rnn(r);
+    register_lstm(r);
+    register_gru(r);
+    register_bidirectional(r);
     return r;
   }();
   return registry;

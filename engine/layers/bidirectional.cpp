@@ -13,7 +13,7 @@ namespace {
 
 // The halves take their scratch slots from these offsets on the shared Context; the wrapper's own after them.
 constexpr int kForwardSlots = 0, kBackwardSlots = 100;
-enum Slot { kYf = 200, kYb, kYbTime, kDyf, kDyb, kDybTime, kFlip, kFlipGrad };
+enum Slot { kYf = 200, kYb, kYbTime, kDyf, kDyb, kDybTime, kFlip, kFlipGrad, kLast };
 
 class Bidirectional final : public Layer {
  public:
@@ -80,6 +80,7 @@ class Bidirectional final : public Layer {
 
   void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
     Backend& b = ctx.backend();
+    reserve_slots(ctx);
     const Shape half = forward_->compute_output_shape({x[0]->shape()})[0];
     Tensor& yf = merge_.empty() ? *y[0] : ctx.scratch(kYf, half);
     Tensor& yb = ctx.scratch(kYb, half);
@@ -105,6 +106,7 @@ class Bidirectional final : public Layer {
   void backward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<const Tensor*>& y,
                 const std::vector<const Tensor*>& dy, const std::vector<Tensor*>& dx) override {
     Backend& b = ctx.backend();
+    reserve_slots(ctx);
     const Shape half = forward_->compute_output_shape({x[0]->shape()})[0];
     const int64_t n = half.size(), u = forward_->units(), rows = n / u;
     Tensor& dyf = ctx.scratch(kDyf, half);
@@ -148,6 +150,9 @@ class Bidirectional final : public Layer {
                         ? object["config"]["name"].get<std::string>() : snake_case(object.value("class_name", std::string("rnn")));
     return n.rfind(prefix, 0) == 0 ? n.substr(prefix.size()) : n;
   }
+  // Context::scratch grows its list of slots on demand, which would move the tensors this layer holds while
+  // its halves run: the last slot taken first keeps them in place.
+  static void reserve_slots(Context& ctx) { ctx.scratch(kLast, Shape{1}); }
   static bool go(const Config& object) {
     return object.contains("config") && object["config"].value("go_backwards", false);
   }

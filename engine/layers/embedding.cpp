@@ -12,7 +12,9 @@ namespace {
 
 class Embedding final : public Layer {
  public:
-  explicit Embedding(Config config) : Layer("Embedding", std::move(config)) {
+  explicit Embedding(const Config& config) : Layer("Embedding", config) {
+    // Layer takes "input_dim" as Keras 2's input shape of a first Dense; here it is the vocabulary size.
+    params_["input_dim"] = config.at("input_dim");
     input_dim_ = param("input_dim").get<int64_t>();
     output_dim_ = param("output_dim").get<int64_t>();
     mask_zero_ = param("mask_zero").get<bool>();

@@ -58,11 +58,13 @@ Config wrap(const std::string& module, const std::string& class_name, Config con
   return o;
 }
 
+// Keras builds a layer from its positional inputs' shapes: an RNN's initial states (passed by keyword) are left out.
 Config build_config(const Layer& layer) {
   const Shapes& shapes = layer.built_input_shapes();
-  if (shapes.size() == 1) return {{"input_shape", shape_config(shapes[0])}};
+  const size_t positional = positional_inputs(layer.class_name(), shapes.size());
+  if (positional == 1) return {{"input_shape", shape_config(shapes[0])}};
   Config list = Config::array();
-  for (const auto& s : shapes) list.push_back(shape_config(s));
+  for (size_t i = 0; i < positional; ++i) list.push_back(shape_config(shapes[i]));
   return {{"input_shape", list}};
 }
 

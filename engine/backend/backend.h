@@ -112,6 +112,14 @@ struct ConstraintParams {
   float max_value = 2.0f, min_value = 0.0f, rate = 1.0f;
 };
 
+// A recurrent cell's two activations (Keras's activation and recurrent_activation) as elementwise ops.
+struct RecurrentActivations {
+  UnaryOp activation = UnaryOp::Tanh;
+  UnaryParams activation_params;
+  UnaryOp recurrent = UnaryOp::Sigmoid;
+  UnaryParams recurrent_params;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -262,8 +270,61 @@ class Backend {
   // --- Normalization (layers/*normalization.cpp) ---
 
   // --- Recurrent cells (layers/recurrent*.cpp) ---
+  // One time step of a cell over `batch` rows, after the layer's gemms (rows contiguous, `units` = u). `keep` is
+  // Keras's mask for this step (row b at keep[b * keep_stride]; null: every row kept): a masked row keeps its
+  // previous state, and its backward passes dh and dc straight through. Activations are elementwise UnaryOps.
+  // LSTM, Keras's gate order i, f, c, o: z (batch, 4u) pre-activations; writes gates (batch, 4u) activated,
+  // c = f * c_prev + i * act(c~), c_act = act(c), h = o * c_act.
+  virtual void lstm_cell_forward(const RecurrentActivations& a, const float* z, float* gates, const float* c_prev,
+                                 float* c, float* c_act, const float* h_prev, float* h, const float* keep,
+                                 int64_t keep_stride, int64_t batch, int64_t units) = 0;
+  // Given dh = dL/dh (overwritten by the part of dL/dh_prev that bypasses the recurrent kernel: masked rows) and
+  // dc = dL/dc (overwritten by dL/dc_prev), writes dz = dL/dz (batch, 4u).
+  virtual void lstm_cell_backward(const RecurrentActivations& a, const float* z, const float* gates,
+                                  const float* c_prev, const float* c_act, const float* keep, int64_t keep_stride,
+                                  float* dh, float* dc, float* dz, int64_t batch, int64_t units) = 0;
+  // GRU, gates z, r, h. xz (batch, 3u): input projection with the input bias; hz (batch, 3u): recurrent projection
+  // (reset_after: h_prev · U + recurrent bias, all three blocks; otherwise the z and r blocks only). Phase one
+  // writes pre (batch, 3u) and gates (batch, 3u) for z and r, and rh = r * h_prev (used when !reset_after, whose
+  // layer then writes hz's h block as rh · U_h). Phase two finishes pre and gates for h and writes
+  // h = z * h_prev + (1 - z) * act(pre_h).
+  virtual void gru_gates_forward(const RecurrentActivations& a, bool reset_after, const float* xz, const float* hz,
+                                 float* pre, float* gates, const float* h_prev, float* rh, int64_t batch,
+                                 int64_t units) = 0;
+  virtual void gru_cell_forward(const RecurrentActivations& a, bool reset_after, const float* xz, const float* hz,
+                                float* pre, float* gates, const float* h_prev, float* h, const float* keep,
+                                int64_t keep_stride, int64_t batch, int64_t units) = 0;
+  // Phase one of the backward: from dh (overwritten as for the LSTM: the part of dL/dh_prev that bypasses the
+  // recurrent kernel), writes dxz and dhz (batch, 3u) complete when reset_after; otherwise their r blocks are
+  // finished by gru_reset_backward once the layer has computed drh = dhz_h · U_hᵀ.
+  virtual void gru_cell_backward(const RecurrentActivations& a, bool reset_after, const float* hz, const float* pre,
+                                 const float* gates, const float* h_prev, const float* keep, int64_t keep_stride,
+                                 float* dh, float* dxz, float* dhz, int64_t batch, int64_t units) = 0;
+  virtual void gru_reset_backward(const RecurrentActivations& a, const float* pre, const float* gates,
+                                  const float* h_prev, const float* drh, float* dh, float* dxz, float* dhz,
+                                  int64_t batch, int64_t units) = 0;
+  // SimpleRNN: h = act(z) for z (batch, u); backward writes dz and overwrites dh as above.
+  virtual void simple_rnn_cell_forward(const RecurrentActivations& a, const float* z, const float* h_prev, float* h,
+                                       const float* keep, int64_t keep_stride, int64_t batch, int64_t units) = 0;
+  virtual void simple_rnn_cell_backward(const RecurrentActivations& a, const float* z, const float* h,
+                                        const float* keep, int64_t keep_stride, float* dh, float* dz, int64_t batch,
+                                        int64_t units) = 0;
+  // Copies rows between a batch-major (batch, time, cols) tensor and a time-major (time, batch, cols) one in
+  // processing order (reversed when `backwards`: Keras's go_backwards); `to_time_major` picks the direction,
+  // `accumulate` adds instead of overwriting.
+  virtual void time_major_copy(const float* src, float* dst, int64_t batch, int64_t time, int64_t cols,
+                               bool to_time_major, bool backwards, bool accumulate) = 0;
 
   // --- Embedding lookups (layers/embedding.cpp) ---
+  // y[i, :] = table[ids[i], :] for `count` float indices; returns -1, or the position of the first index outside
+  // [0, rows) (then y is unspecified).
+  virtual int64_t embedding_lookup(const float* ids, const float* table, float* y, int64_t count, int64_t rows,
+                                   int64_t dim) = 0;
+  // dtable[ids[i], :] += dy[i, :].
+  virtual void embedding_backward(const float* ids, const float* dy, float* dtable, int64_t count, int64_t rows,
+                                  int64_t dim) = 0;
+  // Keras's masks: keep[r] = 1 when some x[r, c] != value (Masking; Embedding with cols = 1, value 0), else 0.
+  virtual void mask_not_equal(const float* x, float* keep, int64_t rows, int64_t cols, float value) = 0;
 
   // --- Attention (layers/*attention.cpp) ---
   // Masks attention scores x (batch, heads, tq, tv) in place at every [b, h, i, j] where query_mask[b, i] == 0,

@@ -5,7 +5,9 @@
 
 #include "io/call_arguments.h"
 #include "io/keras_io.h"
+#include "io/keyword_inputs.h"
 #include "layers/input_layer.h"
+#include "layers/wrapped_layer.h"
 
 namespace cornu::io {
 
@@ -32,11 +34,16 @@ Config layer_params(const std::string& class_name, Config config, ConfigFlavor f
       config.erase(spec.name);
   // Keras's SpatialDropout1D/2D/3D constructors take no **kwargs, so no "trainable" (their get_config leaves it out).
   if (class_name.starts_with("SpatialDropout")) config.erase("trainable");
-  if (config.contains("layer") && config["layer"].is_object() && config["layer"].contains("class_name")) {
-    const std::string inner = config["layer"]["class_name"].get<std::string>();
-    // Keras writes module and registered_name on a nested layer in .h5 files too (it cannot find it without).
-    config["layer"] = wrap("keras.layers", inner, layer_params(inner, config["layer"].value("config", Config::object()),
-                                                               flavor), ConfigFlavor::Archive);
+  // A wrapped layer (TimeDistributed's and Bidirectional's layer, backward_layer) takes the full object form:
+  // Keras writes module and registered_name on it in .h5 files too (it cannot find it without).
+  for (const auto& spec : entry.params) {
+    if (!holds_layer(spec.name) || !config.contains(spec.name) || !config[spec.name].is_object() ||
+        !config[spec.name].contains("class_name"))
+      continue;
+    const std::string inner = config[spec.name]["class_name"].get<std::string>();
+    config[spec.name] = wrap("keras.layers", inner,
+                             layer_params(inner, config[spec.name].value("config", Config::object()), flavor),
+                             ConfigFlavor::Archive);
   }
   // Keras's legacy .h5 reader turns the string "dot" into the function keras.ops.dot, so that Keras cannot
   // reload its own Attention from .h5; "dot" is the default, so it is left out there.
@@ -45,6 +52,7 @@ Config layer_params(const std::string& class_name, Config config, ConfigFlavor f
   config["dtype"] = "float32";
   return config;
 }
+
 
 Config input_layer_config(const Layer& input) {
   return {{"batch_shape", input.config().at("batch_shape")}, {"dtype", "float32"}, {"sparse", false},
@@ -63,6 +71,7 @@ Config wrap(const std::string& module, const std::string& class_name, Config con
   return o;
 }
 
+// Keras builds a layer from its positional inputs' shapes: an RNN's initial states (passed by keyword) are left out.
 Config build_config(const Layer& layer) {
   const Shapes& shapes = layer.built_input_shapes();
   if (takes_separate_tensors(layer.class_name())) {  // build(query_shape, value_shape, key_shape=None)
@@ -71,9 +80,10 @@ Config build_config(const Layer& layer) {
     for (size_t i = 0; i < shapes.size() && i < names.size(); ++i) dict[names[i] + "_shape"] = shape_config(shapes[i]);
     return {{"shapes_dict", dict}};
   }
-  if (shapes.size() == 1) return {{"input_shape", shape_config(shapes[0])}};
+  const size_t positional = positional_inputs(layer.class_name(), shapes.size());
+  if (positional == 1) return {{"input_shape", shape_config(shapes[0])}};
   Config list = Config::array();
-  for (const auto& s : shapes) list.push_back(shape_config(s));
+  for (size_t i = 0; i < positional; ++i) list.push_back(shape_config(shapes[i]));
   return {{"input_shape", list}};
 }
 
@@ -129,17 +139,25 @@ Config functional_config(const Model& model, ConfigFlavor flavor) {
                       {"config", {{"shape", shape_config(t.shape())}, {"dtype", "float32"}, {"keras_history", reference(t)}}}};
       };
       const auto& entry_spec = layer_registry().contains(layer->class_name()) ? &layer_registry().get(layer->class_name()) : nullptr;
-      const bool takes_list = entry_spec && entry_spec->max_inputs != 1 &&  // merge layers take [x1, x2, ...]
+      const auto keywords = keyword_inputs(layer->class_name());
+      const size_t positional = positional_inputs(layer->class_name(), node->inputs.size());
+      const bool takes_list = entry_spec && entry_spec->max_inputs != 1 && keywords.empty() &&  // merge layers: [x1, x2, ...]
                               !takes_separate_tensors(layer->class_name());
       if (takes_list) {
         Config list = Config::array();
         for (const auto& x : node->inputs) list.push_back(tensor(x));
         args.push_back(list);
       } else {
-        for (const auto& x : node->inputs) args.push_back(tensor(x));
+        for (size_t i = 0; i < positional; ++i) args.push_back(tensor(node->inputs[i]));
       }
       Config kwargs = Config::object();
-      const Config config = layer->config();
+      for (size_t k = 0; k < keywords.size(); ++k) {  // an RNN's initial_state=[h, c]
+        const size_t end = k + 1 < keywords.size() ? keywords[k + 1].first_input : node->inputs.size();
+        Config list = Config::array();
+        for (size_t i = keywords[k].first_input; i < end && i < node->inputs.size(); ++i) list.push_back(tensor(node->inputs[i]));
+        if (!list.empty()) kwargs[keywords[k].keyword] = keywords[k].as_list ? list : list[0];
+      }
+      const Config config = layer->config();  // call arguments such as use_causal_mask
       for (auto it = config.begin(); it != config.end(); ++it)
         if (is_call_argument(it.key()) && it.value() != false && !it.value().is_null()) kwargs[it.key()] = it.value();
       inbound.push_back({{"args", args}, {"kwargs", kwargs}});

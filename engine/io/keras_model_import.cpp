@@ -10,7 +10,9 @@
 #include "io/call_arguments.h"
 #include "io/keras_io.h"
 #include "io/keras_objects.h"
+#include "io/keyword_inputs.h"
 #include "layers/input_layer.h"
+#include "layers/wrapped_layer.h"
 
 namespace cornu::io {
 
@@ -27,13 +29,6 @@ std::string layer_label(const Config& entry) {
 }
 
 bool is_model_class(const std::string& c) { return c == "Sequential" || c == "Functional" || c == "Model"; }
-
-// The layer object a wrapper holds in its config ({"layer": {"class_name": ...}}), or null.
-const Config* wrapped_layer(const Config& entry) {
-  if (!entry.contains("config") || !entry["config"].is_object() || !entry["config"].contains("layer")) return nullptr;
-  const Config& nested = entry["config"]["layer"];
-  return nested.is_object() && nested.contains("class_name") && nested["class_name"].is_string() ? &nested : nullptr;
-}
 
 // Collects every problem of the tree: code-holding layers, custom objects, classes Cornu lacks.
 void screen(const Config& entry, int depth, std::vector<std::string>& code, std::vector<std::string>& custom,
@@ -59,9 +54,14 @@ void screen(const Config& entry, int depth, std::vector<std::string>& code, std:
     for (const auto& layer : config["layers"]) screen(layer, depth + 1, code, custom, unsupported);
     return;
   }
-  if (!layer_registry().contains(cls)) unsupported.push_back(label);
-  // A wrapper's layer (TimeDistributed's {"layer": {...}}) is screened as a layer of its own.
-  if (const Config* nested = wrapped_layer(entry)) screen(*nested, depth + 1, code, custom, unsupported);
+  if (!layer_registry().contains(cls)) {
+    unsupported.push_back(label);
+    return;
+  }
+  // A wrapper's layers (TimeDistributed's and Bidirectional's layer, backward_layer) are screened like the model's own.
+  if (entry.contains("config") && entry["config"].is_object())
+    for (const auto& [key, value] : entry["config"].items())
+      if (holds_layer(key) && value.is_object()) screen(value, depth + 1, code, custom, unsupported);
 }
 
 void refuse_problems(const Config& root) {
@@ -93,8 +93,6 @@ Config layer_config_for_cornu(const Config& entry) {
   check_dtype(config, layer_label(entry));
   config.erase("dtype");
   const auto& spec = layer_registry().get(cls);
-  if (const Config* nested = wrapped_layer(entry))  // normalised as a layer of its own (screened already)
-    config["layer"] = {{"class_name", (*nested)["class_name"]}, {"config", layer_config_for_cornu(*nested)}};
   // Call arguments Cornu keeps in the config (use_causal_mask), from the calls' kwargs: one value for all calls.
   if (entry.contains("inbound_nodes") && entry["inbound_nodes"].is_array())
     for (const auto& node : entry["inbound_nodes"]) {
@@ -107,8 +105,12 @@ Config layer_config_for_cornu(const Config& entry) {
         config[it.key()] = it.value();
       }
     }
-  return normalize_params(config, spec.params, {"name", "trainable", "input_shape", "batch_input_shape", "input_dim"},
-                          layer_label(entry));
+  Config out = normalize_params(config, spec.params, {"name", "trainable", "input_shape", "batch_input_shape", "input_dim"},
+                                layer_label(entry));
+  for (auto& [key, value] : out.items())  // a wrapper's layers: {"class_name", "config"} normalised the same way
+    if (holds_layer(key) && value.is_object() && value.contains("class_name") && value["class_name"].is_string())
+      value = Config{{"class_name", value["class_name"]}, {"config", layer_config_for_cornu(value)}};
+  return out;
 }
 
 Shape shape_from(const Config& dims, const std::string& what) {
@@ -179,7 +181,7 @@ Ref ref_from(const Config& v) {
 
 // The tensors one call takes, in order. Keras 3: args hold a tensor or a list of tensors; Keras 2: the node
 // is itself the list of references.
-std::vector<Ref> call_inputs(const Config& node, const std::string& label) {
+std::vector<Ref> call_inputs(const Config& node, const std::string& label, const std::string& class_name) {
   std::vector<Ref> refs;
   if (node.is_array()) {
     for (const auto& r : node) refs.push_back(ref_from(r));
@@ -192,11 +194,28 @@ std::vector<Ref> call_inputs(const Config& node, const std::string& label) {
     else if (a.is_array())
       for (const auto& t : a) refs.push_back(ref_from(t));
   }
-  if (node.contains("kwargs") && node["kwargs"].is_object())
-    for (auto it = node["kwargs"].begin(); it != node["kwargs"].end(); ++it)
-      if (is_tensor_ref(it.value()) || (it.value().is_array() && !it.value().empty() && is_tensor_ref(it.value()[0])))
-        throw ValueError("Layer " + label + " is called with the tensor argument '" + it.key() +
-                         "', which Cornu does not support yet.");
+  if (!node.contains("kwargs") || !node["kwargs"].is_object()) return refs;
+  const Config& kwargs = node["kwargs"];
+  auto holds_tensors = [](const Config& v) {
+    return is_tensor_ref(v) || (v.is_array() && !v.empty() && is_tensor_ref(v[0]));
+  };
+  // Tensors passed by keyword (an RNN's initial_state) become the layer's extra inputs, in keyword_inputs order.
+  const auto keywords = keyword_inputs(class_name);
+  for (const auto& k : keywords) {
+    if (!kwargs.contains(k.keyword) || !holds_tensors(kwargs[k.keyword])) continue;
+    if (refs.size() != k.first_input)
+      throw ValueError("Layer " + label + " takes " + std::to_string(k.first_input) + " tensor(s) before '" +
+                       k.keyword + "', but the file passes " + std::to_string(refs.size()) + ".");
+    const Config& v = kwargs[k.keyword];
+    if (v.is_array()) for (const auto& t : v) refs.push_back(ref_from(t));
+    else refs.push_back(ref_from(v));
+  }
+  for (auto it = kwargs.begin(); it != kwargs.end(); ++it) {
+    const bool known = std::any_of(keywords.begin(), keywords.end(), [&](const KeywordInput& k) { return k.keyword == it.key(); });
+    if (!known && holds_tensors(it.value()))
+      throw ValueError("Layer " + label + " is called with the tensor argument '" + it.key() +
+                       "', which Cornu does not support yet.");
+  }
   return refs;
 }
 
@@ -253,7 +272,7 @@ ModelPtr build_functional(const Config& config, int depth) {
       while (!p.nodes.empty()) {
         std::vector<SymbolicTensor> inputs;
         bool ready = true;
-        for (const Ref& r : call_inputs(p.nodes.front(), p.label)) {
+        for (const Ref& r : call_inputs(p.nodes.front(), p.label, p.layer->class_name())) {
           SymbolicTensor t = resolve(r, ready);
           if (!ready) break;
           inputs.push_back(t);

@@ -25,10 +25,15 @@ void collect_paths(Layer& layer, const std::string& prefix, std::map<const Varia
     for (Layer* sub : keras_layers(*nested)) collect_paths(*sub, prefix + nested->name() + "/", paths);
     return;
   }
-  // A sublayer's variables (an RNN's cell) sit under the sublayer's name: "lstm/lstm_cell/kernel".
-  for (const auto& g : layer.keras_weight_groups())
-    for (Variable* v : g.variables)
-      paths.emplace(v, prefix + layer.name() + "/" + (g.path.empty() ? "" : g.name + "/") + v->name);
+  // A sublayer's variables (an RNN's cell) sit under the sublayer's name: "lstm/lstm_cell/kernel"; deeper ones
+  // under the names of every group on their path: "bidirectional/forward_lstm/lstm_cell/kernel".
+  const auto groups = layer.keras_weight_groups();
+  for (const auto& g : groups) {
+    std::string names;
+    for (const auto& outer : groups)
+      if (!outer.path.empty() && (outer.path == g.path || g.path.rfind(outer.path + "/", 0) == 0)) names += outer.name + "/";
+    for (Variable* v : g.variables) paths.emplace(v, prefix + layer.name() + "/" + names + v->name);
+  }
 }
 
 // The weights of one layer of the model, in all_variables() order, with their paths.

@@ -4,7 +4,9 @@
 #include <map>
 
 #include "io/call_arguments.h"
+#include "io/keyword_inputs.h"
 #include "io/python_writer.h"
+#include "layers/wrapped_layer.h"
 #include "model/model.h"
 
 namespace cornu::io::python {
@@ -26,16 +28,19 @@ std::string input_call(const Node& node) {
 }
 
 // layers.Dense(10, activation="softmax", name="predictions"), or the variable of a nested model.
-// A wrapped layer (TimeDistributed's "layer") is constructed in place: layers.TimeDistributed(layers.Dense(3)).
+// A wrapped layer (TimeDistributed's and Bidirectional's) is constructed in place: layers.TimeDistributed(layers.Dense(3)).
 // Call arguments (use_causal_mask) are written at the call, not here (call_kwargs).
 std::string constructor_of(const std::string& class_name, Config config, bool trainable) {
   std::vector<std::string> args;
-  if (config.contains("layer") && config["layer"].is_object() && config["layer"].contains("class_name")) {
-    const Config& inner = config["layer"];
+  // Bidirectional(layers.LSTM(8), backward_layer=layers.LSTM(8, go_backwards=True)).
+  for (const auto& spec : layer_registry().get(class_name).params) {
+    if (!holds_layer(spec.name) || !config.contains(spec.name)) continue;
+    const Config inner = config[spec.name];
+    config.erase(spec.name);
+    if (!inner.is_object() || !inner.contains("class_name")) continue;
     const Config inner_config = inner.value("config", Config::object());
-    args.push_back(constructor_of(inner["class_name"].get<std::string>(), inner_config,
-                                  inner_config.value("trainable", true)));
-    config.erase("layer");
+    args.push_back((spec.required ? "" : spec.name + "=") +
+                   constructor_of(inner["class_name"].get<std::string>(), inner_config, inner_config.value("trainable", true)));
   }
   const std::string name = config.value("name", std::string());
   for (const auto& spec : layer_registry().get(class_name).params)
@@ -128,10 +133,20 @@ std::pair<std::vector<std::string>, std::string> functional_code(const Model& mo
       callee = layer_constructor(layer, nested);
       result[node.get()] = identifier(layer.name(), taken);
     }
-    // mha(query, value), not mha([query, value]).
-    std::string tensors = references(node->inputs);
-    if (takes_separate_tensors(layer.class_name()) && node->inputs.size() > 1) tensors = tensors.substr(1, tensors.size() - 2);
-    lines.push_back(result[node.get()] + " = " + callee + "(" + tensors + call_kwargs(layer) + ")");
+    // Tensors Keras takes by keyword (an RNN's initial_state) follow the positional ones; mha(query, value),
+    // not mha([query, value]).
+    const auto keywords = keyword_inputs(layer.class_name());
+    const size_t positional = positional_inputs(layer.class_name(), node->inputs.size());
+    std::string call_args = references({node->inputs.begin(), node->inputs.begin() + static_cast<std::ptrdiff_t>(positional)});
+    if (takes_separate_tensors(layer.class_name()) && positional > 1) call_args = call_args.substr(1, call_args.size() - 2);
+    for (size_t k = 0; k < keywords.size(); ++k) {
+      const size_t end = k + 1 < keywords.size() ? keywords[k + 1].first_input : node->inputs.size();
+      std::vector<std::string> refs;
+      for (size_t i = keywords[k].first_input; i < end && i < node->inputs.size(); ++i) refs.push_back(reference(node->inputs[i]));
+      if (refs.empty()) continue;
+      call_args += ", " + keywords[k].keyword + "=" + (keywords[k].as_list ? "[" + join(refs) + "]" : refs[0]);
+    }
+    lines.push_back(result[node.get()] + " = " + callee + "(" + call_args + call_kwargs(layer) + ")");
   }
   std::string expression = "keras.Model(inputs=" + references(model.inputs()) +
                            ", outputs=" + references(model.outputs()) + ", name=" + string_literal(model.name()) + ")";

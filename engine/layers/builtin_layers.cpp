@@ -36,6 +36,13 @@ void register_attention(LayerRegistry&);
 void register_additive_attention(LayerRegistry&);
 void register_multi_head_attention(LayerRegistry&);
 void register_time_distributed(LayerRegistry&);
+// Embedding, masking and recurrent layers.
+void register_embedding(LayerRegistry&);
+void register_masking(LayerRegistry&);
+void register_simple_rnn(LayerRegistry&);
+void register_lstm(LayerRegistry&);
+void register_gru(LayerRegistry&);
+void register_bidirectional(LayerRegistry&);
 
 LayerRegistry& layer_registry() {
   static LayerRegistry registry = [] {
@@ -71,6 +78,12 @@ LayerRegistry& layer_registry() {
     register_additive_attention(r);
     register_multi_head_attention(r);
     register_time_distributed(r);
+    register_embedding(r);
+    register_masking(r);
+    register_simple_rnn(r);
+    register_lstm(r);
+    register_gru(r);
+    register_bidirectional(r);
     return r;
   }();
   return registry;

@@ -138,13 +138,21 @@ inline Tensor random_normal_tensor(const Shape& s, uint64_t key, float scale = 1
   return Tensor::from_vector(s, v);
 }
 
-// Inputs for a model: `batch` samples of each input's shape, normal values.
-inline std::vector<Tensor> random_inputs(const Model& model, int64_t batch, uint64_t key) {
+// Inputs for a model: `batch` samples of each input's shape, normal values; with int_high > 0, whole numbers in
+// [0, int_high) instead (indices for Embedding, 0 included: the padding of mask_zero).
+inline std::vector<Tensor> random_inputs(const Model& model, int64_t batch, uint64_t key, int64_t int_high = 0) {
   std::vector<Tensor> x;
   for (size_t i = 0; i < model.inputs().size(); ++i) {
     std::vector<int64_t> dims = model.inputs()[i].shape().dims();
     dims[0] = batch;
-    x.push_back(random_normal_tensor(Shape(dims), mix_key(key, i)));
+    if (int_high > 0) {
+      std::vector<float> v(static_cast<size_t>(Shape(dims).size()));
+      for (size_t k = 0; k < v.size(); ++k)
+        v[k] = std::floor(static_cast<float>(int_high) * random_uniform_at(mix_key(key, i), k) * 0.9999f);
+      x.push_back(Tensor::from_vector(Shape(dims), v));
+    } else {
+      x.push_back(random_normal_tensor(Shape(dims), mix_key(key, i)));
+    }
   }
   return x;
 }

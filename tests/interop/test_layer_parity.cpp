@@ -23,6 +23,7 @@ struct LayerCase {
   std::string name, class_name;
   Config config;
   std::vector<Shape> inputs;
+  int64_t int_inputs = 0;  // > 0: inputs are whole numbers in [0, int_inputs) (Embedding's indices)
 };
 
 // Every tests/interop/layer_cases*.json (one file per layer family, so that families grow independently).
@@ -36,6 +37,7 @@ std::vector<LayerCase> read_cases() {
     for (const Config& c : doc.at("cases")) {
       LayerCase lc{c.at("name"), c.at("class"), c.at("config"), {}};
       for (const Config& s : c.at("inputs")) lc.inputs.emplace_back(s.get<std::vector<int64_t>>());
+      lc.int_inputs = c.value("int_inputs", int64_t{0});
       out.push_back(std::move(lc));
     }
   }
@@ -82,7 +84,7 @@ class TestLayerParity : public QObject {
         Model model(inputs, outputs, "parity_" + c.name);
         randomize_weights(model, mix_key(1000, i));
         const std::string error = write_case(dir_.path() + "/" + QString::fromStdString(c.name), model,
-                                             random_inputs(model, 4, mix_key(2000, i)));
+                                             random_inputs(model, 4, mix_key(2000, i), c.int_inputs));
         if (error.empty()) written.push_back(c.name);
         else problems += "\n  " + c.name + ": Cornu cannot save it: " + error;
       } catch (const std::exception& e) {

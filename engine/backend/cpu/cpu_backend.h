@@ -87,8 +87,35 @@ class CpuBackend final : public Backend {
   // Normalization (cpu_normalization.cpp).
 
   // Recurrent cells (cpu_recurrent.cpp).
+  void lstm_cell_forward(const RecurrentActivations& a, const float* z, float* gates, const float* c_prev, float* c,
+                         float* c_act, const float* h_prev, float* h, const float* keep, int64_t keep_stride,
+                         int64_t batch, int64_t units) override;
+  void lstm_cell_backward(const RecurrentActivations& a, const float* z, const float* gates, const float* c_prev,
+                          const float* c_act, const float* keep, int64_t keep_stride, float* dh, float* dc, float* dz,
+                          int64_t batch, int64_t units) override;
+  void gru_gates_forward(const RecurrentActivations& a, bool reset_after, const float* xz, const float* hz, float* pre,
+                         float* gates, const float* h_prev, float* rh, int64_t batch, int64_t units) override;
+  void gru_cell_forward(const RecurrentActivations& a, bool reset_after, const float* xz, const float* hz, float* pre,
+                        float* gates, const float* h_prev, float* h, const float* keep, int64_t keep_stride,
+                        int64_t batch, int64_t units) override;
+  void gru_cell_backward(const RecurrentActivations& a, bool reset_after, const float* hz, const float* pre,
+                         const float* gates, const float* h_prev, const float* keep, int64_t keep_stride, float* dh,
+                         float* dxz, float* dhz, int64_t batch, int64_t units) override;
+  void gru_reset_backward(const RecurrentActivations& a, const float* pre, const float* gates, const float* h_prev,
+                          const float* drh, float* dh, float* dxz, float* dhz, int64_t batch, int64_t units) override;
+  void simple_rnn_cell_forward(const RecurrentActivations& a, const float* z, const float* h_prev, float* h,
+                               const float* keep, int64_t keep_stride, int64_t batch, int64_t units) override;
+  void simple_rnn_cell_backward(const RecurrentActivations& a, const float* z, const float* h, const float* keep,
+                                int64_t keep_stride, float* dh, float* dz, int64_t batch, int64_t units) override;
+  void time_major_copy(const float* src, float* dst, int64_t batch, int64_t time, int64_t cols, bool to_time_major,
+                       bool backwards, bool accumulate) override;
 
   // Embedding lookups (cpu_embedding.cpp).
+  int64_t embedding_lookup(const float* ids, const float* table, float* y, int64_t count, int64_t rows,
+                           int64_t dim) override;
+  void embedding_backward(const float* ids, const float* dy, float* dtable, int64_t count, int64_t rows,
+                          int64_t dim) override;
+  void mask_not_equal(const float* x, float* keep, int64_t rows, int64_t cols, float value) override;
 
   // Attention (cpu_attention.cpp).
   void attention_mask(float* x, const float* query_mask, const float* key_mask, bool causal, bool subtract, float fill,

@@ -240,8 +240,36 @@ class CudaBackend final : public Backend {
   // Normalization.
 
   // Recurrent cells.
+  void lstm_cell_forward(const RecurrentActivations&, const float*, float*, const float*, float*, float*, const float*, float*, const float*, int64_t, int64_t, int64_t) override {
+    not_yet("lstm_cell_forward");
+  }
+  void lstm_cell_backward(const RecurrentActivations&, const float*, const float*, const float*, const float*, const float*, int64_t, float*, float*, float*, int64_t, int64_t) override {
+    not_yet("lstm_cell_backward");
+  }
+  void gru_gates_forward(const RecurrentActivations&, bool, const float*, const float*, float*, float*, const float*, float*, int64_t, int64_t) override {
+    not_yet("gru_gates_forward");
+  }
+  void gru_cell_forward(const RecurrentActivations&, bool, const float*, const float*, float*, float*, const float*, float*, const float*, int64_t, int64_t, int64_t) override {
+    not_yet("gru_cell_forward");
+  }
+  void gru_cell_backward(const RecurrentActivations&, bool, const float*, const float*, const float*, const float*, const float*, int64_t, float*, float*, float*, int64_t, int64_t) override {
+    not_yet("gru_cell_backward");
+  }
+  void gru_reset_backward(const RecurrentActivations&, const float*, const float*, const float*, const float*, float*, float*, float*, int64_t, int64_t) override {
+    not_yet("gru_reset_backward");
+  }
+  void simple_rnn_cell_forward(const RecurrentActivations&, const float*, const float*, float*, const float*, int64_t, int64_t, int64_t) override {
+    not_yet("simple_rnn_cell_forward");
+  }
+  void simple_rnn_cell_backward(const RecurrentActivations&, const float*, const float*, const float*, int64_t, float*, float*, int64_t, int64_t) override {
+    not_yet("simple_rnn_cell_backward");
+  }
+  void time_major_copy(const float*, float*, int64_t, int64_t, int64_t, bool, bool, bool) override { not_yet("time_major_copy"); }
 
   // Embedding lookups.
+  int64_t embedding_lookup(const float*, const float*, float*, int64_t, int64_t, int64_t) override { not_yet("embedding_lookup"); }
+  void embedding_backward(const float*, const float*, float*, int64_t, int64_t, int64_t) override { not_yet("embedding_backward"); }
+  void mask_not_equal(const float*, float*, int64_t, int64_t, float) override { not_yet("mask_not_equal"); }
 
   // Attention.
   void attention_mask(float*, const float*, const float*, bool, bool, float, int64_t, int64_t, int64_t, int64_t) override {

@@ -53,8 +53,9 @@ class ProblemsPanelTest : public QObject {
 
     // Fixing it empties the list, says so, and updates the count.
     QSignalSpy counts(&panel, &ProblemsPanel::count_changed);
-    doc.undo_stack().undo();
-    doc.undo_stack().undo();
+    doc.undo_stack().undo();  // the connection
+    doc.undo_stack().undo();  // the removed Flatten
+    doc.undo_stack().undo();  // the Input's unknown width
     QVERIFY(counts.count() >= 1);  // the first undo leaves Dense unconnected: another error for a moment
     QCOMPARE(counts.last().at(0).toInt(), 0);
     QCOMPARE(counts.last().at(1).toInt(), 0);

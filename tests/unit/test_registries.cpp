@@ -125,12 +125,14 @@ class TestRegistries : public QObject {
     // Each layer built with its defaults (plus the required parameters) gives back a config that builds the same.
     const Config required = {{"units", 3}, {"target_shape", {2, 2}}, {"dims", {1}}, {"n", 2}, {"axes", 1},
                              {"activation", "relu"}, {"rate", 0.5}, {"stddev", 0.1}, {"batch_shape", {nullptr, 4}},
-                             {"num_heads", 2}, {"key_dim", 4},
+                             {"num_heads", 2}, {"key_dim", 4}, {"filters", 2}, {"kernel_size", 3},
+                             {"input_dim", 5}, {"output_dim", 3},
                              {"layer", {{"class_name", "Dense"}, {"config", {{"units", 3}}}}}};
     for (const auto& e : layer_registry().entries()) {
       Config c = Config::object();
       for (const auto& p : e.params)
         if (p.required) c[p.name] = required.value(p.name, Config());
+      if (e.name == "Bidirectional") c["layer"] = {{"class_name", "LSTM"}, {"config", {{"units", 3}}}};  // an RNN
       LayerPtr a = layer_registry().create(e.name, c, {"name"});
       LayerPtr b = layer_registry().create(e.name, a->config(), {"name", "trainable"});
       Config ca = a->config(), cb = b->config();

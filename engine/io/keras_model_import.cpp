@@ -30,6 +30,57 @@ std::string layer_label(const Config& entry) {
 
 bool is_model_class(const std::string& c) { return c == "Sequential" || c == "Functional" || c == "Model"; }
 
+// Names of the layers a part of a config refers to: keras_history triples (Keras 3), ["name", node, tensor, ...]
+// lists (Keras 2, output_layers).
+void referenced_layers(const Config& v, std::set<std::string>& names, int depth = 0) {
+  if (depth > 64) return;
+  if (v.is_object()) {
+    if (v.contains("config") && v["config"].is_object() && v["config"].contains("keras_history")) {
+      const Config& h = v["config"]["keras_history"];
+      if (h.is_array() && !h.empty() && h[0].is_string()) names.insert(h[0].get<std::string>());
+    }
+    for (const auto& item : v.items()) referenced_layers(item.value(), names, depth + 1);
+  } else if (v.is_array()) {
+    if (v.size() >= 3 && v[0].is_string() && v[1].is_number_integer()) names.insert(v[0].get<std::string>());
+    for (const auto& item : v) referenced_layers(item, names, depth + 1);
+  }
+}
+
+// Keras 3 records the operations computing a mask (NotEqual then Any, after Embedding(mask_zero) or Masking) as
+// nodes of a functional config when it saves a model it rebuilt from a file, though nothing uses them: they are
+// dropped (repeatedly, so that a chain goes too). An operation a layer or an output uses stays, and is refused.
+Config without_unused_operations(Config config) {
+  if (!config.is_object() || !config.contains("layers") || !config["layers"].is_array()) return config;
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::set<std::string> used;
+    for (const auto& entry : config["layers"]) {
+      if (!entry.is_object() || !entry.contains("inbound_nodes")) continue;
+      // A call's mask= keyword repeats the mask Cornu propagates itself (Embedding's, Masking's): not a use.
+      Config nodes = entry["inbound_nodes"];
+      if (nodes.is_array())
+        for (auto& node : nodes)
+          if (node.is_object() && node.contains("kwargs") && node["kwargs"].is_object()) node["kwargs"].erase("mask");
+      referenced_layers(nodes, used);
+    }
+    if (config.contains("output_layers")) referenced_layers(config["output_layers"], used);
+    Config kept = Config::array();
+    for (const auto& entry : config["layers"]) {
+      // .keras files name an operation's module (keras.src.ops...); legacy .h5 configs carry no module, so there
+      // an unknown class that nothing uses counts as one.
+      const bool has_module = entry.is_object() && entry.contains("module") && entry["module"].is_string();
+      const std::string cls = entry.is_object() ? entry.value("class_name", std::string()) : std::string();
+      const bool operation = has_module ? entry["module"].get<std::string>().rfind("keras.src.ops.", 0) == 0
+                                        : !cls.empty() && !layer_registry().contains(cls) && !is_model_class(cls);
+      const std::string name = entry.is_object() ? entry.value("name", std::string()) : std::string();
+      if (operation && !name.empty() && !used.count(name)) changed = true;
+      else kept.push_back(entry);
+    }
+    config["layers"] = std::move(kept);
+  }
+  return config;
+}
+
 // Collects every problem of the tree: code-holding layers, custom objects, classes Cornu lacks.
 void screen(const Config& entry, int depth, std::vector<std::string>& code, std::vector<std::string>& custom,
             std::vector<std::string>& unsupported) {
@@ -48,7 +99,7 @@ void screen(const Config& entry, int depth, std::vector<std::string>& code, std:
     return;
   }
   if (is_model_class(cls)) {
-    const Config& config = entry.contains("config") ? entry["config"] : Config();
+    const Config config = without_unused_operations(entry.contains("config") ? entry["config"] : Config());
     if (!config.is_object() || !config.contains("layers") || !config["layers"].is_array())
       throw ValueError("Nested model " + label + " has no \"layers\" list in its config.");
     for (const auto& layer : config["layers"]) screen(layer, depth + 1, code, custom, unsupported);
@@ -212,7 +263,8 @@ std::vector<Ref> call_inputs(const Config& node, const std::string& label, const
   }
   for (auto it = kwargs.begin(); it != kwargs.end(); ++it) {
     const bool known = std::any_of(keywords.begin(), keywords.end(), [&](const KeywordInput& k) { return k.keyword == it.key(); });
-    if (!known && holds_tensors(it.value()))
+    // mask= repeats the mask Cornu propagates itself (Keras 3 writes it when it re-saves a loaded model).
+    if (!known && it.key() != "mask" && holds_tensors(it.value()))
       throw ValueError("Layer " + label + " is called with the tensor argument '" + it.key() +
                        "', which Cornu does not support yet.");
   }
@@ -309,7 +361,7 @@ ModelPtr build_functional(const Config& config, int depth) {
 ModelPtr build(const Config& entry, int depth) {
   if (depth > kMaxModelDepth) throw ValueError("The model nests models more than " + std::to_string(kMaxModelDepth) + " deep.");
   const std::string cls = entry["class_name"].get<std::string>();
-  const Config& config = entry["config"];
+  const Config config = without_unused_operations(entry["config"]);
   if (!config.is_object() || !config.contains("layers") || !config["layers"].is_array())
     throw ValueError("Model " + layer_label(entry) + " has no \"layers\" list in its config.");
   ModelPtr model = cls == "Sequential" ? build_sequential(config, depth) : build_functional(config, depth);

@@ -49,8 +49,12 @@ void clause(bool positive, Random& rng, Words& out) {
   if (negated) add(out, negation);
   const bool past = !negated || negation == "never";  // "i never liked it", "i did not like it"
   add(out, pick(adjective_positive ? (past ? kLikePast : kLikeBase) : (past ? kHatePast : kHateBase), rng));
-  if (rng.uniform() < 0.4f) add(out, "it");
-  else add(out, pick(kDeterminers, rng)), add(out, pick(kSubjects, rng));
+  if (rng.uniform() < 0.4f) {
+    add(out, "it");
+  } else {
+    add(out, pick(kDeterminers, rng));
+    add(out, pick(kSubjects, rng));
+  }
 }
 
 // A review whose overall meaning is `positive`.

@@ -4,6 +4,8 @@
 // (tests/benchmarks/README.md), not a timed test.
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "data/fashion_mnist.h"

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "cli_keras.h"
+#include "cli_sample.h"
 
 #include <algorithm>
 #include <chrono>
@@ -74,6 +75,10 @@ Commands:
                              and output shapes (a shape that cannot be inferred is drawn '?')
         [--show-layer-names] [--show-layer-activations] [--show-trainable]
         [--no-shapes] [--rankdir TB|LR] [--dpi N]  (PNG resolution, 36 to 600, default 96)
+  sample PROJECT.cornu [--temperature 0.2,0.5,1.0] [--length 200] [--seed TEXT]
+                             text written by a trained character model (a project on the text_characters
+                             dataset, such as the text-lstm demo), one passage per temperature, starting
+                             from TEXT or from a window of the training text
   info                       print the versions in use (Cornu, OpenBLAS, HDF5, Qt, CUDA, cuDNN, GPUs)
 
 Options:
@@ -95,6 +100,7 @@ Options parse(const std::vector<std::string>& args) {
                                                  {"--distributed", false}, {"--input", true}, {"-o", true}, {"--dpi", true},
                                                  {"--show-layer-names", false}, {"--show-layer-activations", false},
                                                  {"--show-trainable", false}, {"--no-shapes", false},
+                                                 {"--temperature", true}, {"--length", true},
                                                  {"--help", false}, {"-h", false},      {"--version", false}};
   Options o;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -102,7 +108,7 @@ Options parse(const std::vector<std::string>& args) {
     if (a.rfind("-", 0) != 0) {
       if (o.command.empty()) o.command = a;
       else if (o.target.empty() && (o.command == "train" || o.command == "summary" || o.command == "export" ||
-                                    o.command == "import" || o.command == "predict"))
+                                    o.command == "import" || o.command == "predict" || o.command == "sample"))
         o.target = a;
       else throw ValueError("Unexpected argument '" + a + "'. Run `cornu --help` for usage.");
       continue;
@@ -197,7 +203,8 @@ struct TrainOutcome {
   std::string stopped = "completed";
 };
 
-TrainOutcome train_and_test(Model& model, const data::TrainTest& data, FitOptions fit, const Options& o) {
+// Arrays in the model's input and output order (one each for a registry dataset).
+TrainOutcome train_and_test(Model& model, const Demo::Arrays& data, FitOptions fit, const Options& o) {
   std::shared_ptr<JsonlLogger> logger;
   if (auto it = o.values.find("--log"); it != o.values.end()) {
     logger = std::make_shared<JsonlLogger>(it->second);
@@ -206,7 +213,7 @@ TrainOutcome train_and_test(Model& model, const data::TrainTest& data, FitOption
   if (fit.verbose) std::fputs(model.summary().c_str(), stdout);
   if (logger)
     logger->set_samples_per_epoch(  // the training part of Keras's split, floor(n * (1 - split))
-        static_cast<int64_t>(std::floor(static_cast<double>(data.train.x.rows()) * (1.0 - fit.validation_split))));
+        static_cast<int64_t>(std::floor(static_cast<double>(data.train.x.at(0).rows()) * (1.0 - fit.validation_split))));
   TrainOutcome out;
   out.history = model.fit(data.train.x, data.train.y, fit);
   if (static_cast<int>(out.history.epoch.size()) < fit.epochs - fit.initial_epoch) out.stopped = "stopped early";
@@ -255,7 +262,7 @@ int command_train_demo(const Options& o) {
   fit.validation_split = demo.validation_split;
   fit.seed = seed;
   print_backend("demo '" + demo.name + "'", seed);
-  data::TrainTest data = demo.load();
+  const Demo::Arrays data = demo.arrays();
   set_random_seed(seed);
   ModelPtr model = demo.build();
   train_and_test(*model, data, fit, o);
@@ -300,7 +307,7 @@ int command_train_project(const Options& o) {
   if (o.values.count("--resume") && !nodes::load_project_weights(o.target, *model))
     throw ValueError("--resume: '" + nodes::weights_path_for(o.target) + "' does not exist yet; train without --resume first.");
   const std::string started = nodes::utc_now();
-  TrainOutcome out = train_and_test(*model, data, fit, o);
+  TrainOutcome out = train_and_test(*model, {{{data.train.x}, {data.train.y}}, {{data.test.x}, {data.test.y}}}, fit, o);
   if (o.values.count("--no-save")) return 0;
   nodes::Settings used = project.settings;
   used.epochs = fit.epochs, used.batch_size = fit.batch_size;
@@ -433,8 +440,15 @@ int run(const std::vector<std::string>& args) {
     return command_predict(o.target, value_of(o, "--input"), value_of(o, "-o"),
                            static_cast<int>(integer_option(o, "--batch-size", 32, 1, 1 << 20)));
   }
+  if (o.command == "sample") {
+    // Here --seed is the text to start from (train's --seed is a number).
+    SampleRequest request{.project = o.target, .length = integer_option(o, "--length", 200, 1, 100000),
+                          .seed_text = value_of(o, "--seed")};
+    if (o.values.count("--temperature")) request.temperatures = o.values.at("--temperature");
+    return command_sample(request);
+  }
   if (o.command == "info") return command_info();
-  std::string hint = did_you_mean(o.command, {"train", "demos", "summary", "export", "import", "predict", "info"});
+  std::string hint = did_you_mean(o.command, {"train", "demos", "summary", "export", "import", "predict", "sample", "info"});
   throw ValueError("Unknown command '" + o.command + "'. " + (hint.empty() ? "" : hint + " ") +
                    "Run `cornu --help` for usage.");
 }

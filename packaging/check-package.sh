@@ -25,7 +25,7 @@ done
 for package in libqt6widgets6 libqt6core6 libqt6svg6 libqt6charts6 libhdf5-103-1 libgvc6 libopenblas0 fonts-dejavu-core; do
   grep -qE "(^|, )$package( |,|$)" <<<"$depends" || fail "Depends does not name $package: $depends"
 done
-[ "$(dpkg-deb --field "$deb" Recommends)" = dataset-fashion-mnist ] || fail "Recommends is not dataset-fashion-mnist"
+[ "$(dpkg-deb --field "$deb" Recommends)" = "dataset-fashion-mnist, wamerican" ] || fail "Recommends is not dataset-fashion-mnist, wamerican"
 [ "$(dpkg-deb --field "$deb" Section)" = science ] || fail "Section is not science"
 
 # The PNG icons are real images of their size, and the desktop entry starts the packaged binary.

@@ -7,7 +7,7 @@ build=${CORNU_BUILD_DIR:-$root/build}
 packages=(build-essential cmake ninja-build ccache pkg-config git
           libopenblas-dev libhdf5-dev libzip-dev zlib1g-dev nlohmann-json3-dev libgraphviz-dev
           qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
-          fonts-dejavu-core file dataset-fashion-mnist python3 python3-venv xvfb xauth)
+          fonts-dejavu-core file dataset-fashion-mnist wamerican python3 python3-venv xvfb xauth)
 
 install_missing() {
   local missing=()

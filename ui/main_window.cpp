@@ -56,6 +56,7 @@
 #include "ui/palette.h"
 #include "ui/problems_panel.h"
 #include "ui/sketch_pad.h"
+#include "ui/text_samples.h"
 #include "ui/summary_panel.h"
 
 namespace cornu::ui {
@@ -209,6 +210,13 @@ void MainWindow::build_docks() {
   connect(sketch_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) { if (visible) update_sketch_pad(); });
   connect(dashboard_, &Dashboard::run_finished, this, &MainWindow::update_sketch_pad);
   connect(&doc_, &nodes::Document::changed, this, [this, sketch_dock] { if (sketch_dock->isVisible()) update_sketch_pad(); });
+  text_samples_ = new TextSamplesPanel;
+  text_samples_->setObjectName("text-samples");
+  QDockWidget* samples_dock = dock(tr("Text Samples"), "text-samples-dock", text_samples_, Qt::RightDockWidgetArea);
+  samples_dock->hide();
+  connect(samples_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) { if (visible) update_text_samples(); });
+  connect(dashboard_, &Dashboard::run_finished, this, &MainWindow::update_text_samples);
+  connect(&doc_, &nodes::Document::changed, this, [this, samples_dock] { if (samples_dock->isVisible()) update_text_samples(); });
   connect(dashboard_, &Dashboard::evaluated, this, [this, evaluation_dock](std::shared_ptr<const Predictions> p) {
     evaluation_->show_predictions(std::move(p));
     evaluation_dock->raise();
@@ -451,6 +459,34 @@ void MainWindow::update_sketch_pad() {
     sketch_pad_->set_unavailable(tr("The trained model cannot be copied for the pad: %1").arg(e.what()));
     sketch_source_.reset();
   }
+}
+
+void MainWindow::update_text_samples() {
+  const Config& dataset = doc_.settings().dataset;
+  const ModelPtr& trained = dashboard_->trained_model();
+  QString reason;
+  if (!dataset.is_object() || dataset.value("name", std::string()) != "text_characters")
+    reason = tr("Text Samples reads what a character model writes: train a project on the text_characters dataset "
+                "(File › Examples › text-lstm).");
+  else if (!trained || dashboard_->training() || !(dashboard_->trained_graph() == doc_.data().graph))
+    reason = trained && !dashboard_->training() ? tr("The graph changed since the last run: train again to sample it.")
+                                                : tr("Train the model first: then it writes here.");
+  if (reason.isEmpty() && text_samples_source_.lock() == trained && text_samples_->available()) return;
+  if (reason.isEmpty()) {
+    try {  // a copy of its own, as the Sketch Pad's, so sampling never races a new run
+      nodes::ProjectData project = doc_.data();
+      project.graph = dashboard_->trained_graph();
+      ModelPtr copy = nodes::build_model(project, /*compile=*/false);
+      copy->set_weights(trained->get_weights());
+      text_samples_->set_model(copy, dataset);
+      text_samples_source_ = trained;
+      return;
+    } catch (const std::exception& e) {
+      reason = tr("The trained model cannot be copied for sampling: %1").arg(e.what());
+    }
+  }
+  text_samples_->set_unavailable(reason);
+  text_samples_source_.reset();
 }
 
 void MainWindow::restore_layout() {

@@ -31,6 +31,7 @@ class DataPanel;
 class EvaluationPanel;
 class LayerHistograms;
 class SketchPad;
+class TextSamplesPanel;
 class Inspector;
 class Palette;
 class ProblemsPanel;
@@ -56,6 +57,7 @@ class MainWindow : public QMainWindow {
   EvaluationPanel* evaluation() const { return evaluation_; }
   LayerHistograms* layer_histograms() const { return layer_histograms_; }
   SketchPad* sketch_pad() const { return sketch_pad_; }
+  TextSamplesPanel* text_samples() const { return text_samples_; }
   DataPanel* data_panel() const { return data_panel_; }
   QAction* action(const QString& name) const;  // by objectName, e.g. "save", "undo" (tests, menus)
 
@@ -101,6 +103,8 @@ class MainWindow : public QMainWindow {
   void set_training(bool training);
   // Gives the Sketch Pad a copy of the trained model when the data are images, else the reason it cannot help.
   void update_sketch_pad();  // the canvas and its editors are read-only while a run trains
+  // Gives the Text Samples panel a copy of the trained model when it is a character model, else the reason.
+  void update_text_samples();
   bool stop_training_for(const QString& what);  // asks to stop a run before `what`; false: the user declined
 
   nodes::Document doc_;
@@ -118,6 +122,8 @@ class MainWindow : public QMainWindow {
   LayerHistograms* layer_histograms_ = nullptr;
   SketchPad* sketch_pad_ = nullptr;
   std::weak_ptr<Model> sketch_source_;  // the trained model the pad's copy was made from
+  TextSamplesPanel* text_samples_ = nullptr;
+  std::weak_ptr<Model> text_samples_source_;  // the trained model the panel's copy was made from
   DataPanel* data_panel_ = nullptr;
   QLabel* training_banner_ = nullptr;
   QWidget* scope_bar_ = nullptr;

@@ -6,7 +6,9 @@
 #include "data/fashion_mnist.h"
 #include "data/file_datasets.h"
 #include "data/normalization.h"
+#include "data/sentiment.h"
 #include "data/synthetic.h"
+#include "data/text_characters.h"
 
 namespace cornu::data {
 
@@ -147,6 +149,8 @@ std::vector<DatasetEntry> make_entries() {
   e.push_back(circles());
   e.push_back(blobs());
   e.push_back(sine());
+  e.push_back(sentiment_dataset());        // generated reviews: word sequences (demo sentiment-gru)
+  e.push_back(text_characters_dataset());  // a text file as character windows (demo text-lstm)
   for (DatasetEntry (*file_entry)() : {csv_dataset, idx_dataset, numpy_dataset, hdf5_dataset})
     e.push_back(file_entry());
   for (DatasetEntry& entry : e) add_normalization_param(entry.params);

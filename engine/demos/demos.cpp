@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "data/builtin_datasets.h"
+#include "demos/demos_builtin.h"
 #include "model/layers_api.h"
 
 namespace cornu {
@@ -99,10 +100,21 @@ Demo sine_regression() {
   return d;
 }
 
-data::TrainTest Demo::load() const { return data::load_dataset(dataset); }
+data::TrainTest Demo::load() const {
+  if (dataset.is_null())
+    throw ValueError("The demo '" + name + "' has several inputs or outputs: its data comes from arrays(), not a dataset.");
+  return data::load_dataset(dataset);
+}
+
+Demo::Arrays Demo::arrays() const {
+  if (load_arrays) return load_arrays();
+  data::TrainTest d = load();
+  return {{{d.train.x}, {d.train.y}}, {{d.test.x}, {d.test.y}}};
+}
 
 const std::vector<Demo>& builtin_demos() {
-  static const std::vector<Demo> demos{fashion_mnist_mlp(), spiral(), xor_demo(), sine_regression()};
+  static const std::vector<Demo> demos{fashion_mnist_mlp(), spiral(),        xor_demo(),     sine_regression(),
+                                       fashion_mnist_cnn(), text_lstm(),     sentiment_gru(), functional_mixed()};
   return demos;
 }
 

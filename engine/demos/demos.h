@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "data/shapes_and_numbers.h"
 #include "model/model.h"
 
 namespace cornu {
@@ -21,6 +22,14 @@ struct Demo {
   // The data, as a project names it (data/builtin_datasets.h): {"name": "spirals", ...}.
   Config dataset;
   data::TrainTest load() const;
+  // A demo whose model has several inputs or outputs loads its arrays here instead (a registry dataset gives
+  // one x and one y), in the model's input and output order; its `dataset` stays null.
+  struct Arrays {
+    data::MultiArrayDataset train, test;
+  };
+  std::function<Arrays()> load_arrays;
+  // load_arrays(), or the dataset's x and y as one-array lists.
+  Arrays arrays() const;
 };
 
 const std::vector<Demo>& builtin_demos();

@@ -23,8 +23,10 @@ using namespace cornu::data;
 
 namespace {
 
+// Each call writes a new file, so an earlier path keeps its text.
 std::string write_text(const QTemporaryDir& dir, const std::string& text) {
-  const std::string path = dir.path().toStdString() + "/text.txt";
+  static int written = 0;
+  const std::string path = dir.path().toStdString() + "/text" + std::to_string(++written) + ".txt";
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }

@@ -22,7 +22,10 @@ bool is_chain(const Graph& graph) {
     inputs += entry.is_input();
     outputs += entry.is_output();
     if (entry.is_unit() && (unit_inputs(body_of(n)).size() != 1 || unit_outputs(body_of(n)).size() != 1)) return false;
-    if (entry.variadic() || entry.max_inputs > 1 || in_degree[n.id] > 1 || out_degree[n.id] > 1) return false;
+    // A layer returning several tensors (an LSTM with return_state) needs the functional API, as in Keras.
+    if ((entry.output_count ? entry.output_count(n.params) : entry.outputs) > 1) return false;
+    // Optional inputs left unwired (an LSTM's initial states) keep a chain a chain.
+    if (entry.variadic() || entry.min_inputs > 1 || in_degree[n.id] > 1 || out_degree[n.id] > 1) return false;
     if (!n.shares.empty()) return false;  // a layer called twice: the functional API says it plainly
   }
   return inputs == 1 && outputs == 1;

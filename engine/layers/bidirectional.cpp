@@ -186,7 +186,15 @@ void register_bidirectional(LayerRegistry& r) {
                     {.name = "backward_layer", .type = ParamType::Any, .default_value = nullptr,
                      .doc = "The layer to run backwards (None: a copy of layer with go_backwards flipped).",
                      .nullable = true}},
-         .create = [](const Config& c) { return std::make_shared<Bidirectional>(c); }});
+         .create = [](const Config& c) { return std::make_shared<Bidirectional>(c); },
+         // Both outputs when merge_mode is None, then each direction's states when the layer returns them.
+         .output_count = [](const Config& c) {
+           const Config& inner = c.at("layer");
+           const Config settings = inner.is_object() ? inner.value("config", Config::object()) : Config::object();
+           const int per_direction = inner.is_object() && inner.value("class_name", "") == "LSTM" ? 2 : 1;
+           const int outputs = c.at("merge_mode").is_null() ? 2 : 1;
+           return outputs + (settings.value("return_state", false) ? 2 * per_direction : 0);
+         }});
 }
 
 }  // namespace cornu

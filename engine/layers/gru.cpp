@@ -91,7 +91,8 @@ void register_gru(LayerRegistry& r) {
          .params = std::move(params),
          .min_inputs = 1,
          .max_inputs = 2,
-         .create = [](const Config& c) { return std::make_shared<GRU>(c); }});
+         .create = [](const Config& c) { return std::make_shared<GRU>(c); },
+         .output_count = [](const Config& c) { return c.at("return_state").get<bool>() ? 2 : 1; }});
 }
 
 }  // namespace cornu

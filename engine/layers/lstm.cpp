@@ -20,7 +20,9 @@ class LSTM final : public RecurrentLayer {
   void build_weights(const Shapes& inputs, uint64_t seed_key) override {
     RecurrentLayer::build_weights(inputs, seed_key);
     // Keras: the forget gate's bias starts at 1 (Jozefowicz et al. 2015), the other blocks as bias_initializer.
-    if (use_bias_ && unit_forget_bias_) bias().value.backend().fill(bias().value.data() + units_, units_, 1.0f);
+    // weight_shapes (the canvas's parameter counts) records shapes and creates no variables: nothing to fill.
+    if (use_bias_ && unit_forget_bias_ && variables().size() > 2)
+      bias().value.backend().fill(bias().value.data() + units_, units_, 1.0f);
   }
 
   void load_carry(Context& ctx, const float* initial) override {
@@ -80,7 +82,9 @@ void register_lstm(LayerRegistry& r) {
          .params = std::move(params),
          .min_inputs = 1,
          .max_inputs = 3,
-         .create = [](const Config& c) { return std::make_shared<LSTM>(c); }});
+         .create = [](const Config& c) { return std::make_shared<LSTM>(c); },
+         // The output, then the states h and c.
+         .output_count = [](const Config& c) { return c.at("return_state").get<bool>() ? 3 : 1; }});
 }
 
 }  // namespace cornu

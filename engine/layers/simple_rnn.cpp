@@ -37,7 +37,8 @@ void register_simple_rnn(LayerRegistry& r) {
          .params = recurrent_param_specs(false),
          .min_inputs = 1,
          .max_inputs = 2,
-         .create = [](const Config& c) { return std::make_shared<SimpleRNN>(c); }});
+         .create = [](const Config& c) { return std::make_shared<SimpleRNN>(c); },
+         .output_count = [](const Config& c) { return c.at("return_state").get<bool>() ? 2 : 1; }});
 }
 
 }  // namespace cornu

@@ -79,6 +79,30 @@ class CompileTest : public QObject {
     QCOMPARE(m->metrics_names(), (std::vector<std::string>{"loss", "accuracy"}));
   }
 
+  // An LSTM has optional initial-state inputs: left unwired, its chain is still Sequential; with return_state it
+  // returns three tensors, which only the functional API can wire (as in Keras).
+  void recurrentChainsAreSequentialUnlessTheyReturnStates() {
+    Document doc;
+    const int x = doc.add_node("InputLayer", 0, 0, {{"batch_shape", {nullptr, 5, 3}}}, "x");
+    const int lstm = doc.add_node("LSTM", 0, 100, {{"units", 4}});
+    const int out = doc.add_node("Output", 0, 200, {{"loss", "mse"}});
+    doc.connect({x, 0}, {lstm, 0});
+    doc.connect({lstm, 0}, {out, 0});
+    QVERIFY(is_chain(doc.graph()));
+    QCOMPARE(build_model(doc.data())->class_name(), std::string("Sequential"));
+    QCOMPARE(doc.output_ports(lstm), 1);
+    doc.set_param(lstm, "return_state", true);
+    QCOMPARE(doc.output_ports(lstm), 3);  // the output, h and c: each its own port on the card
+    QVERIFY(!is_chain(doc.graph()));
+    ModelPtr m = build_model(doc.data());
+    QCOMPARE(m->class_name(), std::string("Functional"));
+    QCOMPARE(m->outputs().size(), size_t(1));  // the Output node reads the sequence output only
+    const int bidirectional = doc.add_node("Bidirectional", 200, 100,
+                                           {{"layer", {{"class_name", "LSTM"}, {"config", {{"units", 2}, {"return_state", true}}}}},
+                                            {"merge_mode", nullptr}});
+    QCOMPARE(doc.output_ports(bidirectional), 6);  // both outputs, then forward's h, c and backward's h, c
+  }
+
   void graphsBecomeFunctional() {
     ProjectData p = two_tower_project();
     QVERIFY(!is_chain(p.graph));

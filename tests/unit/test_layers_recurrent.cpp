@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "cornu.h"
 #include "gradcheck.h"
+#include "io/keras_io.h"
 #include "layers/layer.h"
 
 using namespace cornu;
@@ -254,6 +255,60 @@ class TestLayersRecurrent : public QObject {
     QCOMPARE(outs.size(), size_t(3));
     Model model({x, h, c}, outs);
     QCOMPARE(model.count_params(), int64_t(4 * 5 * (4 + 5 + 1)));
+  }
+
+  // Keras writes initial_state as a keyword of the call and, when it saves a model it rebuilt, the unused ops of a
+  // mask (NotEqual, Any); Cornu reads both, and writes initial_state back the same way (config and Python).
+  void initial_state_keyword_in_keras_configs() {
+    auto tensor = [](const char* layer, Config shape) {
+      return Config{{"class_name", "__keras_tensor__"},
+                    {"config", {{"shape", shape}, {"dtype", "float32"}, {"keras_history", {layer, 0, 0}}}}};
+    };
+    auto input = [](const char* name, Config shape) {
+      return Config{{"module", "keras.layers"}, {"class_name", "InputLayer"}, {"name", name},
+                    {"config", {{"batch_shape", shape}, {"dtype", "float32"}, {"name", name}}}, {"inbound_nodes", Config::array()}};
+    };
+    Config op{{"module", "keras.src.ops.numpy"}, {"class_name", "NotEqual"}, {"registered_name", "NotEqual"},
+              {"name", "not_equal"}, {"config", {{"name", "not_equal"}}},
+              {"inbound_nodes", {{{"args", {tensor("x", {nullptr, 5, 3}), 0.0}}, {"kwargs", Config::object()}}}}};
+    Config lstm{{"module", "keras.layers"}, {"class_name", "LSTM"}, {"name", "lstm"}, {"registered_name", nullptr},
+                {"config", {{"name", "lstm"}, {"units", 4}, {"dtype", "float32"}, {"zero_output_for_mask", false}}},
+                {"inbound_nodes", {{{"args", {tensor("x", {nullptr, 5, 3})}},
+                                    {"kwargs", {{"initial_state", {tensor("h", {nullptr, 4}), tensor("c", {nullptr, 4})}},
+                                                {"training", false}, {"mask", nullptr}}}}}}};
+    Config root{{"class_name", "Functional"},
+                {"config", {{"name", "m"}, {"trainable", true},
+                            {"layers", {input("x", {nullptr, 5, 3}), input("h", {nullptr, 4}), input("c", {nullptr, 4}), op, lstm}},
+                            {"input_layers", {{"x", 0, 0}, {"h", 0, 0}, {"c", 0, 0}}}, {"output_layers", {"lstm", 0, 0}}}}};
+    ModelPtr model = io::model_from_config(root);
+    QCOMPARE(model->layers().size(), size_t(4));  // the unused NotEqual is gone
+    const Config back = io::model_to_config(*model, io::ConfigFlavor::Archive);
+    const Config& node = back["config"]["layers"][3]["inbound_nodes"][0];
+    QCOMPARE(node["args"].size(), size_t(1));
+    QCOMPARE(node["kwargs"]["initial_state"].size(), size_t(2));
+    QCOMPARE(back["config"]["layers"][3]["build_config"]["input_shape"].dump(), std::string("[null,5,3]"));
+    const std::string script = io::python_script(*model, {});
+    QVERIFY2(script.find("(x, initial_state=[h, c])") != std::string::npos, script.c_str());
+  }
+
+  void bidirectional_in_keras_configs_and_python() {
+    auto x = Input(Shape{5, 3}, "x");
+    Config gru{{"class_name", "GRU"}, {"config", {{"units", 2}, {"reset_after", false}}}};
+    Model model({x}, call_layer(make_layer("Bidirectional", {{"layer", gru}, {"merge_mode", "mul"}}), {x}));
+    for (auto flavor : {io::ConfigFlavor::Archive, io::ConfigFlavor::LegacyH5}) {
+      const Config c = io::model_to_config(model, flavor);
+      const Config& layer = c["config"]["layers"][1]["config"]["layer"];
+      QCOMPARE(layer["module"].get<std::string>(), std::string("keras.layers"));  // the full form, even in .h5
+      QCOMPARE(layer["config"]["reset_after"].get<bool>(), false);
+      ModelPtr back = io::model_from_config(c);
+      QCOMPARE(back->count_params(), model.count_params());
+    }
+    const std::string script = io::python_script(model, {});
+    QVERIFY2(script.find("layers.Bidirectional(layers.GRU(2, reset_after=False, name=\"forward_gru\")") != std::string::npos,
+             script.c_str());
+    const auto groups = model.layers()[1]->keras_weight_groups();
+    QCOMPARE(groups.size(), size_t(4));
+    QCOMPARE(QString::fromStdString(groups[1].path + " " + groups[1].name), QString("forward_layer/cell gru_cell"));
   }
 
   // ---- shapes and messages ----

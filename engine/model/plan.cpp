@@ -88,6 +88,7 @@ ExecutionPlan::ExecutionPlan(Model& model, int64_t batch, Backend& backend, uint
   Flattener f{calls_, shapes_, mask_of, is_input_, batch};
   for (const auto& x : model.inputs()) input_ids_.push_back(f.new_tensor(x.shape()));
   output_ids_ = f.flatten(model, input_ids_);
+  for (int id : output_ids_) output_mask_ids_.push_back(mask_of[static_cast<size_t>(id)]);
   for (int id : input_ids_) is_input_[static_cast<size_t>(id)] = true;
 
   // One arena for values, one for gradients (model inputs need none), each tensor a view.

@@ -30,6 +30,11 @@ class ExecutionPlan {
   Tensor& grad(int id) { return grads_[static_cast<size_t>(id)]; }
   const std::vector<int>& input_ids() const { return input_ids_; }
   const std::vector<int>& output_ids() const { return output_ids_; }
+  // The mask of model output o, (batch, time) of 0/1, or null where it has none (Keras's output._keras_mask).
+  const Tensor* output_mask(size_t o) const {
+    const int id = output_mask_ids_[o];
+    return id >= 0 ? &values_[static_cast<size_t>(id)] : nullptr;
+  }
 
   // Runs every call; returns the losses layers added (activity regularisation).
   double forward(bool training, uint64_t step);
@@ -42,7 +47,7 @@ class ExecutionPlan {
   Backend& backend_;
   std::vector<PlannedCall> calls_;
   std::vector<Shape> shapes_;
-  std::vector<int> input_ids_, output_ids_;
+  std::vector<int> input_ids_, output_ids_, output_mask_ids_;
   std::vector<bool> is_input_;  // model inputs and masks: no gradient
   Tensor value_arena_, grad_arena_;
   std::vector<Tensor> values_, grads_;

@@ -314,6 +314,13 @@ void run_step(Model& m, Model::Trainer& t, ExecutionPlan& plan, int64_t count, c
   for (size_t o = 0; o < slots.size(); ++o) {
     auto& s = slots[o];
     Tensor& pred = plan.value(plan.output_ids()[o]);
+    // Keras applies an output's mask to its loss (keras.losses.loss.apply_mask): masked steps weigh 0 and the
+    // others total/valid, so the mean runs over the valid steps only; all masked: the loss is 0.
+    if (const Tensor* mask = plan.output_mask(o); mask && mask->size() == s.rows) {
+      be.binary(BinaryOp::Mul, s.weights.data(), mask->data(), s.weights.data(), s.rows);
+      const double valid = be.sum(mask->data(), s.rows);
+      be.scale(s.rows, valid > 0 ? static_cast<float>(static_cast<double>(s.rows) / valid) : 0.0f, s.weights.data());
+    }
     float scale = static_cast<float>(loss_weights[o] / static_cast<double>(s.rows));
     be.loss(losses[o]->kind, losses[o]->params, s.y_true.defined() ? s.y_true.data() : nullptr,
             s.labels.defined() ? s.labels.int_data() : nullptr, pred.data(), s.weights.data(), s.row_loss.data(),
@@ -340,11 +347,18 @@ void update_metrics(Model::Trainer& t, ExecutionPlan& plan, int64_t count) {
     Tensor& pred = plan.value(plan.output_ids()[o]);
     s.host_pred.resize(static_cast<size_t>(pred.size()));
     t.backend->copy_to_host(s.host_pred.data(), pred.raw(), s.host_pred.size() * sizeof(float));
+    // Keras 3 weights only `weighted_metrics` by sample and class weights; `metrics` are unweighted, except by
+    // the output's mask (MeanMetricWrapper reads it), so masked steps count for nothing.
+    const Tensor* mask = plan.output_mask(o);
+    const bool masked = mask && mask->size() == s.rows;
+    if (masked) {
+      s.host_mask.resize(static_cast<size_t>(s.rows));
+      t.backend->copy_to_host(s.host_mask.data(), mask->raw(), s.host_mask.size() * sizeof(float));
+    }
     for (auto& metric : t.metrics[o])
-      // Keras 3 weights only `weighted_metrics` by sample and class weights; `metrics` are unweighted.
       metric->update(s.host_true.empty() ? nullptr : s.host_true.data(),
-                     s.host_labels.empty() ? nullptr : s.host_labels.data(), s.host_pred.data(), nullptr, s.rows,
-                     s.cols);
+                     s.host_labels.empty() ? nullptr : s.host_labels.data(), s.host_pred.data(),
+                     masked ? s.host_mask.data() : nullptr, s.rows, s.cols);
   }
 }
 

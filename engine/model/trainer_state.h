@@ -25,7 +25,7 @@ struct Model::Trainer {
   struct OutputSlot {
     Tensor y_true, labels, weights, row_loss;
     int64_t rows = 0, cols = 0;
-    std::vector<float> host_pred, host_true, host_weights;
+    std::vector<float> host_pred, host_true, host_weights, host_mask;
     std::vector<int32_t> host_labels;
   };
   std::map<int64_t, std::vector<OutputSlot>> slots;

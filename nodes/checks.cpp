@@ -467,9 +467,9 @@ void Run::shapes(const std::unordered_map<int, LayerPtr>& layers) {
         report_.total_macs = add_saturated(report_.total_macs, r.macs);
         continue;
       }
-      for (const auto& [name, shape] : layer.weight_shapes(r.inputs)) {
-        r.params = add_saturated(r.params, shape.size());
-        if (layer.trainable()) r.trainable_params = add_saturated(r.trainable_params, shape.size());
+      for (const auto& w : layer.weight_shapes(r.inputs)) {
+        r.params = add_saturated(r.params, w.shape.size());
+        if (w.trainable) r.trainable_params = add_saturated(r.trainable_params, w.shape.size());
       }
       r.macs = layer.count_macs(r.inputs, r.outputs);
     } catch (const Error& e) {

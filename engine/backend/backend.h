@@ -219,7 +219,8 @@ class Backend {
                                          float* db, int64_t outer, int64_t mid, int64_t inner) = 0;
   // y[o, i] = sum / mean / max over m of x[o, m, i] (y overwritten).
   virtual void reduce_mid(ReduceKind kind, const float* x, float* y, int64_t outer, int64_t mid, int64_t inner) = 0;
-  // dx[o, m, i] += dy[o, i] (Sum), dy[o, i] / mid (Mean), or dy[o, i] at the first m where x == y (Max).
+  // dx[o, m, i] += dy[o, i] (Sum), dy[o, i] / mid (Mean), or dy[o, i] shared equally by the m where x == y
+  // (Max, as JAX, TensorFlow and PyTorch amax).
   virtual void reduce_mid_backward(ReduceKind kind, const float* x, const float* y, const float* dy, float* dx,
                                    int64_t outer, int64_t mid, int64_t inner) = 0;
 

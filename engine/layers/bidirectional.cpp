@@ -138,6 +138,14 @@ class Bidirectional final : public Layer {
     (void)y;
   }
 
+  // The halves' variables are their own, so the editor's parameter count asks them.
+  std::vector<WeightShape> weight_shapes(const Shapes& inputs) override {
+    auto shapes = forward_->weight_shapes(inputs);
+    for (auto& named : backward_->weight_shapes(inputs)) shapes.push_back(std::move(named));
+    for (auto& w : shapes) w.trainable = w.trainable && trainable();
+    return shapes;
+  }
+
  protected:
   void build_weights(const Shapes& inputs, uint64_t seed_key) override {
     forward_->build(inputs, mix_key(seed_key, 1));

@@ -109,9 +109,9 @@ int64_t Layer::count_params() const {
   return n;
 }
 
-std::vector<std::pair<std::string, Shape>> Layer::weight_shapes(const Shapes& inputs) {
+std::vector<Layer::WeightShape> Layer::weight_shapes(const Shapes& inputs) {
   if (built_) throw ValueError("weight_shapes is for unbuilt layers; '" + name_ + "' is built: read variables().");
-  std::vector<std::pair<std::string, Shape>> shapes;
+  std::vector<WeightShape> shapes;
   recording_ = &shapes;
   try {
     build_weights(inputs, 0);
@@ -126,7 +126,7 @@ std::vector<std::pair<std::string, Shape>> Layer::weight_shapes(const Shapes& in
 Variable& Layer::add_weight(const std::string& name, const Shape& shape, const Config& initializer, uint64_t seed_key,
                             const Config& regularizer, const Config& constraint, bool trainable) {
   if (recording_) {  // weight_shapes: note the shape, create nothing (the placeholder is never read)
-    recording_->emplace_back(name, shape);
+    recording_->push_back({name, shape, trainable && trainable_});
     static thread_local Variable placeholder;
     return placeholder;
   }

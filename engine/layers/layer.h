@@ -93,7 +93,13 @@ class Layer {
 
   // The weights `build` would create for these inputs, as (name, shape), without allocating or initialising
   // them: the editor's live checks count the parameters of graphs far too large to build. Unbuilt layers only.
-  std::vector<std::pair<std::string, Shape>> weight_shapes(const Shapes& inputs);
+  // Wrappers (TimeDistributed, Bidirectional) override it to ask the layers they hold.
+  struct WeightShape {
+    std::string name;
+    Shape shape;
+    bool trainable = true;  // BatchNormalization's moving statistics are not
+  };
+  virtual std::vector<WeightShape> weight_shapes(const Shapes& inputs);
   // Multiply-adds for one sample through this layer (the editor's cost column); 0 for layers doing none.
   virtual int64_t count_macs(const Shapes& inputs, const Shapes& outputs) const { return 0; }
 
@@ -147,7 +153,7 @@ class Layer {
   Shapes built_input_shapes_;
   std::vector<Variable> variables_;
   std::optional<Shape> declared_input_shape_;
-  std::vector<std::pair<std::string, Shape>>* recording_ = nullptr;  // set while weight_shapes runs
+  std::vector<WeightShape>* recording_ = nullptr;  // set while weight_shapes runs
 };
 
 using LayerPtr = std::shared_ptr<Layer>;

@@ -84,9 +84,15 @@ class TimeDistributed final : public Layer {
     return groups;
   }
 
+  // The inner layer's variables are its own, so the editor's parameter count asks it, at one time step's shape.
+  std::vector<WeightShape> weight_shapes(const Shapes& inputs) override {
+    expect_inputs(name(), inputs, 1, 1);
+    auto shapes = inner_->weight_shapes({step_shape(inputs[0])});
+    for (auto& w : shapes) w.trainable = w.trainable && trainable();
+    return shapes;
+  }
+
  protected:
-  // Note: weight_shapes() (the editor's parameter count of unbuilt graphs) records nothing here, because the
-  // inner layer's variables are its own; see the report on nested layers.
   void build_weights(const Shapes& inputs, uint64_t seed_key) override {
     if (!inner_->built()) inner_->build({step_shape(inputs[0])}, seed_key);
   }

@@ -1,6 +1,7 @@
 // The Text Samples panel: a trained character model writes one passage per temperature when Write is
 // pressed (on a worker thread); bad temperatures are explained; in the main window the panel is in the View
-// menu and says why it is disabled (not a character model, or not trained yet).
+// menu and says why it is disabled (not a character model, or not trained yet). With CORNU_SCREENSHOT_DIR set,
+// keeps a picture of the panel.
 #include <QApplication>
 #include <QDockWidget>
 #include <QLineEdit>
@@ -56,6 +57,12 @@ class TestTextSamples : public QObject {
     const QString text = panel.text();
     QVERIFY2(text.contains("----- temperature 0.5\n\ndog") && text.contains("----- temperature 1\n\ndog"), qPrintable(text));
     QVERIFY2(panel.note().startsWith("Seed:"), qPrintable(panel.note()));
+    if (const QString shots = qEnvironmentVariable("CORNU_SCREENSHOT_DIR"); !shots.isEmpty()) {
+      panel.resize(560, 420);
+      panel.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&panel));
+      QVERIFY(panel.grab().save(shots + "/text-samples.png"));
+    }
 
     panel.findChild<QLineEdit*>("text-samples.temperatures")->setText("warm");
     QTest::mouseClick(panel.write_button(), Qt::LeftButton);

@@ -101,6 +101,14 @@ class CompileTest : public QObject {
                                            {{"layer", {{"class_name", "LSTM"}, {"config", {{"units", 2}, {"return_state", true}}}}},
                                             {"merge_mode", nullptr}});
     QCOMPARE(doc.output_ports(bidirectional), 6);  // both outputs, then forward's h, c and backward's h, c
+    // Wrappers count the weights of the layers they hold before anything is built (Keras: 2 x 4 x 2 x (3+2+1)).
+    doc.connect({x, 0}, {bidirectional, 0});
+    const int distributed = doc.add_node("TimeDistributed", 200, 200,
+                                         {{"layer", {{"class_name", "Dense"}, {"config", {{"units", 7}}}}}});
+    doc.connect({x, 0}, {distributed, 0});
+    const CheckReport report = check(doc.data());
+    QCOMPARE(report.nodes.at(bidirectional).params, int64_t(2 * 4 * 2 * (3 + 2 + 1)));
+    QCOMPARE(report.nodes.at(distributed).params, int64_t(3 * 7 + 7));
   }
 
   void graphsBecomeFunctional() {

@@ -190,7 +190,7 @@ class TestLayersAttention : public QObject {
     QVERIFY_MESSAGE(error_of([&] { out_shape(*a, {Shape{None, 4}, Shape{None, 4}}); }), "(batch, time, features)");
     QVERIFY(!error_of([] { make_layer("Attention", {{"score_mode", "general"}}); }).empty());
     LayerPtr additive = make_layer("AdditiveAttention", Config::object());
-    QCOMPARE(additive->weight_shapes({Shape{None, 3, 4}, Shape{None, 5, 4}}).at(0).second, (Shape{4}));
+    QCOMPARE(additive->weight_shapes({Shape{None, 3, 4}, Shape{None, 5, 4}}).at(0).shape, (Shape{4}));
     QVERIFY(!additive->config().contains("score_mode"));
   }
 
@@ -243,7 +243,7 @@ class TestLayersAttention : public QObject {
     const std::vector<Shape> keras{Shape{8, 2, 3}, Shape{2, 3}, Shape{4, 2, 3}, Shape{2, 3},
                                    Shape{4, 2, 7}, Shape{2, 7}, Shape{2, 7, 9}, Shape{9}};
     QCOMPARE(shapes.size(), keras.size());
-    for (size_t i = 0; i < keras.size(); ++i) QCOMPARE_SHAPE(shapes[i].second, keras[i]);
+    for (size_t i = 0; i < keras.size(); ++i) QCOMPARE_SHAPE(shapes[i].shape, keras[i]);
     mha->build(in, 1);
     const auto groups = mha->keras_weight_groups();
     QCOMPARE(groups.size(), size_t(5));

@@ -327,6 +327,14 @@ class TestLayersPooling : public QObject {
         }
   }
 
+  // Steps tied at the maximum share its gradient, as jax.grad of Keras's GlobalMaxPooling1D gives (measured:
+  // [1, 3, 3, 2] -> [0, 0.5, 0.5, 0]); common after a ReLU, whose zeros tie.
+  void global_max_pooling_splits_the_gradient_between_ties() {
+    const Tensor x = tensor({1, 4, 2}, {1, 0, 3, 0, 3, 0, 2, -1});
+    QCOMPARE(input_gradient(*make_layer("GlobalMaxPooling1D"), x, tensor({1, 2}, {1, 6})),
+             (std::vector<float>{0, 2, 0.5f, 2, 0.5f, 2, 0, 0}));
+  }
+
   void global_average_pooling_1d_averages_unmasked_steps() {
     // As Keras: sum of the kept steps / their count; an all-masked sample gives NaN (0 / 0).
     const Tensor x = tensor({2, 3, 2}, {1, -1, 4, -2, 2, 6, 0, 5, 3, 1, -4, 2});

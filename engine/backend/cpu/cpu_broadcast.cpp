@@ -113,16 +113,17 @@ void CpuBackend::reduce_mid_backward(ReduceKind kind, const float* x, const floa
     for (int64_t o = begin; o < end; ++o) {
       const float* g = dy + o * inner;
       if (kind == ReduceKind::Max) {
-        // The first position holding the maximum takes the whole gradient (as TensorFlow's reduce_max).
+        // Positions tied at the maximum share its gradient equally, as in JAX, TensorFlow and PyTorch's amax
+        // (Keras's GlobalMaxPooling is ops.max); a tie is rare with real data but common after ReLU (zeros).
         const float* yr = y + o * inner;
-        for (int64_t i = 0; i < inner; ++i)
-          for (int64_t m = 0; m < mid; ++m) {
-            const int64_t at = (o * mid + m) * inner + i;
-            if (x[at] == yr[i]) {
-              dx[at] += g[i];
-              break;
-            }
-          }
+        for (int64_t i = 0; i < inner; ++i) {
+          int64_t ties = 0;
+          for (int64_t m = 0; m < mid; ++m) ties += x[(o * mid + m) * inner + i] == yr[i];
+          if (ties == 0) continue;
+          const float share = g[i] / static_cast<float>(ties);
+          for (int64_t m = 0; m < mid; ++m)
+            if (const int64_t at = (o * mid + m) * inner + i; x[at] == yr[i]) dx[at] += share;
+        }
         continue;
       }
       const float s = kind == ReduceKind::Mean ? 1.0f / static_cast<float>(std::max<int64_t>(mid, 1)) : 1.0f;

@@ -269,6 +269,35 @@ class Backend {
   virtual void copy_box(const BoxCopy& g, const float* src, float* dst, bool accumulate) = 0;
 
   // --- Normalization (layers/*normalization.cpp) ---
+  // x seen as (outer, reduce_outer, groups, reduce_inner): one mean and variance per (outer, group), over the
+  // reduce axes; gamma and beta (either may be null) per channel c = group * reduce_inner + r. Batch
+  // normalization of (rows, C) is (1, rows, C, 1), layer normalization over the last C is (rows, 1, 1, C),
+  // group normalization of (N, HW, C) is (N, HW, G, C / G).
+  struct NormGeometry {
+    int64_t outer = 1, reduce_outer = 1, groups = 1, reduce_inner = 1;
+    float epsilon = 1e-3f;
+    bool centered = true;  // false: x * rsqrt(var + eps), LayerNormalization's rms_scaling
+    int64_t size() const { return outer * reduce_outer * groups * reduce_inner; }
+    int64_t stats() const { return outer * groups; }
+    int64_t channels() const { return groups * reduce_inner; }
+  };
+  // mean, variance (biased) per (outer, group). weights: null, or one per (outer, reduce_outer) position (a mask):
+  // weighted statistics, sum(w x) / (sum(w) + 1e-7) as Keras's masked BatchNormalization.
+  virtual void norm_moments(const NormGeometry& g, const float* x, const float* weights, float* mean,
+                            float* variance) = 0;
+  // y = (x - mean, or x) * rsqrt(variance + eps) * gamma + beta.
+  virtual void norm_apply(const NormGeometry& g, const float* x, const float* mean, const float* variance,
+                          const float* gamma, const float* beta, float* y) = 0;
+  // dx += d/dx; dgamma += sum dy * normalized x; dbeta += sum dy (each may be null). statistics_from_x: the mean
+  // and variance were norm_moments of this x with these weights (training), so the gradient flows through them;
+  // false: they are constants (BatchNormalization's moving statistics).
+  virtual void norm_backward(const NormGeometry& g, const float* x, const float* weights, const float* mean,
+                             const float* variance, const float* gamma, const float* dy, float* dx, float* dgamma,
+                             float* dbeta, bool statistics_from_x) = 0;
+  // y = x * min(rsqrt(sum x^2), 1 / eps) over each row of `cols` (Keras's UnitNormalization); backward adds to dx.
+  virtual void l2_normalize(const float* x, float* y, int64_t rows, int64_t cols, float epsilon) = 0;
+  virtual void l2_normalize_backward(const float* x, const float* dy, float* dx, int64_t rows, int64_t cols,
+                                     float epsilon) = 0;
 
   // --- Recurrent cells (layers/recurrent*.cpp) ---
   // One time step of a cell over `batch` rows, after the layer's gemms (rows contiguous, `units` = u). `keep` is

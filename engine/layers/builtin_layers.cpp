@@ -43,6 +43,11 @@ void register_simple_rnn(LayerRegistry&);
 void register_lstm(LayerRegistry&);
 void register_gru(LayerRegistry&);
 void register_bidirectional(LayerRegistry&);
+// Normalization.
+void register_batch_normalization(LayerRegistry&);
+void register_layer_normalization(LayerRegistry&);
+void register_group_normalization(LayerRegistry&);
+void register_unit_normalization(LayerRegistry&);
 
 LayerRegistry& layer_registry() {
   static LayerRegistry registry = [] {
@@ -84,6 +89,10 @@ LayerRegistry& layer_registry() {
     register_lstm(r);
     register_gru(r);
     register_bidirectional(r);
+    register_batch_normalization(r);
+    register_layer_normalization(r);
+    register_group_normalization(r);
+    register_unit_normalization(r);
     return r;
   }();
   return registry;

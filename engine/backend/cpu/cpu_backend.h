@@ -85,6 +85,15 @@ class CpuBackend final : public Backend {
   void copy_box(const BoxCopy& g, const float* src, float* dst, bool accumulate) override;
 
   // Normalization (cpu_normalization.cpp).
+  void norm_moments(const NormGeometry& g, const float* x, const float* weights, float* mean, float* variance) override;
+  void norm_apply(const NormGeometry& g, const float* x, const float* mean, const float* variance, const float* gamma,
+                  const float* beta, float* y) override;
+  void norm_backward(const NormGeometry& g, const float* x, const float* weights, const float* mean,
+                     const float* variance, const float* gamma, const float* dy, float* dx, float* dgamma,
+                     float* dbeta, bool statistics_from_x) override;
+  void l2_normalize(const float* x, float* y, int64_t rows, int64_t cols, float epsilon) override;
+  void l2_normalize_backward(const float* x, const float* dy, float* dx, int64_t rows, int64_t cols,
+                             float epsilon) override;
 
   // Recurrent cells (cpu_recurrent.cpp).
   void lstm_cell_forward(const RecurrentActivations& a, const float* z, float* gates, const float* c_prev, float* c,

@@ -238,6 +238,19 @@ class CudaBackend final : public Backend {
   void copy_box(const BoxCopy&, const float*, float*, bool) override { not_yet("copy_box"); }
 
   // Normalization.
+  void norm_moments(const NormGeometry&, const float*, const float*, float*, float*) override { not_yet("norm_moments"); }
+  void norm_apply(const NormGeometry&, const float*, const float*, const float*, const float*, const float*,
+                  float*) override {
+    not_yet("norm_apply");
+  }
+  void norm_backward(const NormGeometry&, const float*, const float*, const float*, const float*, const float*,
+                     const float*, float*, float*, float*, bool) override {
+    not_yet("norm_backward");
+  }
+  void l2_normalize(const float*, float*, int64_t, int64_t, float) override { not_yet("l2_normalize"); }
+  void l2_normalize_backward(const float*, const float*, float*, int64_t, int64_t, float) override {
+    not_yet("l2_normalize_backward");
+  }
 
   // Recurrent cells.
   void lstm_cell_forward(const RecurrentActivations&, const float*, float*, const float*, float*, float*, const float*, float*, const float*, int64_t, int64_t, int64_t) override {

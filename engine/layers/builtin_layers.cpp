@@ -31,6 +31,8 @@ void register_spatial_dropout(LayerRegistry&);
 void register_gaussian_dropout(LayerRegistry&);
 void register_alpha_dropout(LayerRegistry&);
 void register_conv(LayerRegistry&);
+void register_conv_transpose(LayerRegistry&);
+void register_depthwise_conv(LayerRegistry&);
 // Attention and TimeDistributed (branch attn).
 void register_attention(LayerRegistry&);
 void register_additive_attention(LayerRegistry&);
@@ -79,6 +81,8 @@ LayerRegistry& layer_registry() {
     register_gaussian_dropout(r);
     register_alpha_dropout(r);
     register_conv(r);
+    register_conv_transpose(r);
+    register_depthwise_conv(r);
     register_attention(r);
     register_additive_attention(r);
     register_multi_head_attention(r);

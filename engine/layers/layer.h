@@ -3,6 +3,7 @@
 // weights, and forward/backward written against the Backend, never against a device.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,7 +39,8 @@ class Context {
   uint64_t step = 0;
   uint64_t random_key(uint64_t stream = 0) const;
 
-  // A buffer private to this call, kept between steps (a dropout mask, a saved intermediate).
+  // A buffer private to this call, kept between steps (a dropout mask, a saved intermediate). The reference
+  // stays valid when other slots are asked for.
   Tensor& scratch(int slot, const Shape& shape);
 
   // Keras's masks of this call's inputs (null where an input carries none): float 0/1 of shape (batch, time)
@@ -53,7 +55,8 @@ class Context {
  private:
   Backend& backend_;
   uint64_t call_key_;
-  std::vector<Tensor> scratch_;
+  // A deque: a new slot leaves the references to earlier slots valid (a layer may hold several at once).
+  std::deque<Tensor> scratch_;
   double added_loss_ = 0;
 };
 

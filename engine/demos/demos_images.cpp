@@ -6,14 +6,14 @@ namespace cornu {
 
 using namespace cornu::layers;
 
-// Keras's mnist_convnet example on Fashion-MNIST, with a hidden Dense layer before the dropout: two convolution
-// and pooling stages, then the classifier. Clothes are harder than digits: mnist_convnet alone reached 89.6%
-// test accuracy in 10 epochs; the hidden layer brings it over 91%.
+// Keras's mnist_convnet example on Fashion-MNIST, with batch normalization after each convolution and a hidden
+// Dense layer before the dropout. Clothes are harder than digits: mnist_convnet alone reached 89.6% test accuracy
+// in 10 epochs, with the hidden layer 90.9%; batch normalization takes it over 91%.
 Demo fashion_mnist_cnn() {
   Demo d;
   d.name = "fashion-mnist-cnn";
-  d.description = "Fashion-MNIST classified by a small convolutional network (Keras's mnist_convnet, with a hidden "
-                  "Dense layer).";
+  d.description = "Fashion-MNIST classified by a small convolutional network (Keras's mnist_convnet, with batch "
+                  "normalization and a hidden Dense layer).";
   d.epochs = 10;
   d.batch_size = 64;
   d.build = [] {
@@ -21,8 +21,10 @@ Demo fashion_mnist_cnn() {
     model->add(Input(Shape{28, 28}, "image"));
     model->add(make("Reshape", {{"target_shape", {28, 28, 1}}}));  // one channel, channels last
     model->add(make("Conv2D", {{"filters", 32}, {"kernel_size", 3}, {"activation", "relu"}}));
+    model->add(make("BatchNormalization"));
     model->add(make("MaxPooling2D", {{"pool_size", 2}}));
     model->add(make("Conv2D", {{"filters", 64}, {"kernel_size", 3}, {"activation", "relu"}}));
+    model->add(make("BatchNormalization"));
     model->add(make("MaxPooling2D", {{"pool_size", 2}}));
     model->add(Flatten());
     model->add(Dense(128, "relu"));

@@ -67,11 +67,13 @@ class TestLayerDemos : public QObject {
   void fashion_mnist_cnn() {
     const Demo& demo = find_demo("fashion-mnist-cnn");
     ModelPtr model = build(demo);
-    QCOMPARE(layer_classes(*model), (std::vector<std::string>{"InputLayer", "Reshape", "Conv2D", "MaxPooling2D", "Conv2D",
-                                                              "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense"}));
+    QCOMPARE(layer_classes(*model),
+             (std::vector<std::string>{"InputLayer", "Reshape", "Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D",
+                                       "BatchNormalization", "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense"}));
     QCOMPARE(output_of(*model, "MaxPooling2D"), Shape({Shape::kNone, 13, 13, 32}));
     QCOMPARE(output_of(*model, "Flatten"), Shape({Shape::kNone, 1600}));
-    QCOMPARE(model->count_params(), int64_t(34826 - 16010 + 1600 * 128 + 128 + 1290));  // mnist_convnet's, with Dense(128)
+    // mnist_convnet's, with Dense(128) and two BatchNormalization layers (4 per channel, half non-trainable).
+    QCOMPARE(model->count_params(), int64_t(34826 - 16010 + 1600 * 128 + 128 + 1290 + 4 * (32 + 64)));
     if (!std::filesystem::exists(std::string(data::kFashionMnistDir) + "/train-images-idx3-ubyte.gz"))
       QSKIP("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     learns_in_one_epoch(*model, first_rows(demo.arrays(), 1024, 256), demo.batch_size);

@@ -142,6 +142,37 @@ class TestLayersNormalization : public QObject {
         }
   }
 
+  // Above the threading threshold the statistics are summed in parts across threads: the same numbers, and the
+  // batch-statistics gradient keeps its identity (per channel, dx sums to zero when gamma is 1).
+  void large_batches_split_across_threads() {
+    const Shape shape{16, 26, 26, 32};
+    const Tensor x = Tensor::from_vector(shape, random_values(shape.size(), 11, {.input_scale = 3.0f}));
+    LayerPtr bn = make_layer("BatchNormalization", {{"momentum", 0.0}});
+    const std::vector<float> y = run(*bn, x, true), v = x.to_vector();
+    std::vector<double> mean(32, 0.0), check(32, 0.0);
+    const int64_t rows = shape.size() / 32;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int c = 0; c < 32; ++c) mean[c] += v[static_cast<size_t>(r * 32 + c)] / static_cast<double>(rows);
+    const std::vector<float> moving = variable(*bn, "moving_mean").value.to_vector();
+    for (int c = 0; c < 32; ++c) QVERIFY2(std::abs(moving[c] - mean[c]) < 1e-5, qPrintable(QString::number(c)));
+    for (int64_t r = 0; r < rows; ++r)
+      for (int c = 0; c < 32; ++c) check[c] += y[static_cast<size_t>(r * 32 + c)];
+    for (int c = 0; c < 32; ++c) QVERIFY(std::abs(check[c] / static_cast<double>(rows)) < 1e-4);
+    Context ctx(cpu_backend(), 1);
+    ctx.training = true;
+    Tensor out = Tensor::zeros(shape), dx = Tensor::zeros(shape);
+    const Tensor dy = Tensor::from_vector(shape, random_values(shape.size(), 12, {}));
+    std::vector<Tensor*> outs{&out}, dxs{&dx};
+    bn->forward(ctx, {&x}, outs);
+    bn->backward(ctx, {&x}, {&out}, {&dy}, dxs);
+    const std::vector<float> g = dx.to_vector();
+    std::fill(check.begin(), check.end(), 0.0);
+    double scale = 0;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int c = 0; c < 32; ++c) check[c] += g[static_cast<size_t>(r * 32 + c)], scale += std::abs(g[static_cast<size_t>(r * 32 + c)]);
+    for (int c = 0; c < 32; ++c) QVERIFY2(std::abs(check[c]) < 1e-6 * scale, qPrintable(QString::number(check[c])));
+  }
+
   void layer_norm_values_and_gradients() {
     LayerPtr ln = make_layer("LayerNormalization", {{"epsilon", 0.0}});
     const std::vector<float> y = run(*ln, tensor({2, 2}, {1, 3, 10, 30}), false);

@@ -183,7 +183,11 @@ LayerPtr make_input(const Config& entry) {
   if (!c.is_object()) throw ValueError("InputLayer " + layer_label(entry) + " has no config object.");
   Config batch = c.contains("batch_shape") ? c["batch_shape"] : c.contains("batch_input_shape") ? c["batch_input_shape"] : Config();
   if (batch.is_null()) throw ValueError("InputLayer " + layer_label(entry) + " gives no batch_shape.");
-  check_dtype(c, layer_label(entry));
+  // Integer inputs (token ids for an Embedding, Keras's usual int32 Input) are read as whole float32 numbers,
+  // exact up to 2^24; every other dtype must be float32.
+  static const std::set<std::string> kIntegers{"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"};
+  if (!(c.contains("dtype") && c["dtype"].is_string() && kIntegers.count(c["dtype"].get<std::string>())))
+    check_dtype(c, layer_label(entry));
   if (c.value("sparse", false) || c.value("ragged", false))
     throw ValueError("InputLayer " + layer_label(entry) + " takes sparse or ragged tensors, which Cornu does not support.");
   Shape shape = shape_from(batch, "InputLayer " + layer_label(entry) + " batch_shape");

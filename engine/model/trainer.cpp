@@ -170,6 +170,17 @@ struct Batches {
   int64_t count = 0;
 };
 
+// Whole-number inputs (Keras's int32 token ids for an Embedding) as float32, exact up to 2^24; others as given.
+std::vector<Tensor> float32_inputs(const std::vector<Tensor>& x) {
+  std::vector<Tensor> out = x;
+  for (Tensor& t : out)
+    if (t.dtype() == DType::Int32) {
+      const std::vector<int32_t> v = t.to_int_vector();
+      t = Tensor::from_vector(t.shape(), std::vector<float>(v.begin(), v.end()));
+    }
+  return out;
+}
+
 void check_inputs(const Model& m, const std::vector<Tensor>& x) {
   if (x.size() != m.inputs().size())
     throw ValueError("Model '" + m.name() + "' has " + std::to_string(m.inputs().size()) + " input(s), but " +
@@ -184,7 +195,7 @@ void check_inputs(const Model& m, const std::vector<Tensor>& x) {
                        want.to_string() + ", but the data has samples of shape " + got.to_string() + "." + hint);
     }
     if (x[i].dtype() != DType::Float32)
-      throw ValueError("Input " + std::to_string(i) + " must hold float32 values; convert the integer data first.");
+      throw ValueError("Input " + std::to_string(i) + " must hold float32 (or int32) values.");
   }
 }
 
@@ -419,7 +430,8 @@ Logs run_evaluation(Model& m, Model::Trainer& t, const std::vector<Tensor>& x, c
 
 }  // namespace
 
-Logs Model::evaluate(const std::vector<Tensor>& x, const std::vector<Tensor>& y, const EvaluateOptions& options) {
+Logs Model::evaluate(const std::vector<Tensor>& x_given, const std::vector<Tensor>& y, const EvaluateOptions& options) {
+  const std::vector<Tensor> x = float32_inputs(x_given);
   ensure_graph(x);
   optimizer();  // must be compiled
   check_inputs(*this, x);
@@ -431,7 +443,8 @@ Logs Model::evaluate(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
                         loss_weights_, "");
 }
 
-std::vector<Tensor> Model::predict(const std::vector<Tensor>& x, int batch_size) {
+std::vector<Tensor> Model::predict(const std::vector<Tensor>& x_given, int batch_size) {
+  const std::vector<Tensor> x = float32_inputs(x_given);
   ensure_graph(x);
   check_inputs(*this, x);
   if (batch_size < 1) throw ValueError("batch_size must be at least 1.");
@@ -481,8 +494,9 @@ Logs Model::test_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor
   return evaluate(x, y, o);
 }
 
-Logs Model::train_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+Logs Model::train_on_batch(const std::vector<Tensor>& x_given, const std::vector<Tensor>& y,
                            const std::vector<Tensor>& sample_weight) {
+  const std::vector<Tensor> x = float32_inputs(x_given);
   ensure_graph(x);
   optimizer();
   check_inputs(*this, x);
@@ -518,7 +532,8 @@ void Model::reset_metrics() {
 
 // ------------------------------------------------------------------------------------------------ fit
 
-History Model::fit(const std::vector<Tensor>& x_all, const std::vector<Tensor>& y_all, const FitOptions& options) {
+History Model::fit(const std::vector<Tensor>& x_given, const std::vector<Tensor>& y_all, const FitOptions& options) {
+  const std::vector<Tensor> x_all = float32_inputs(x_given);
   ensure_graph(x_all);
   optimizer();
   check_inputs(*this, x_all);
@@ -538,7 +553,7 @@ History Model::fit(const std::vector<Tensor>& x_all, const std::vector<Tensor>& 
   std::vector<Tensor> x = x_all, y = y_all, sw = options.sample_weight, x_val, y_val, w_val;
   int64_t n = x_all[0].rows();
   if (options.validation_data) {
-    x_val = options.validation_data->first, y_val = options.validation_data->second;
+    x_val = float32_inputs(options.validation_data->first), y_val = options.validation_data->second;
     check_inputs(*this, x_val);
     check_targets(*this, losses_, x_val, y_val);
   } else if (options.validation_split > 0) {

@@ -2,11 +2,8 @@
 // https://keras.io/api/layers/convolution_layers/convolution2d/
 // The kernel (k..., in_channels / groups, filters) seen as a (k... * in/groups, filters) matrix multiplies the
 // im2col matrix (batch * output positions, k... * in/groups); a 1x1 kernel at stride 1 needs no im2col.
-#include "activations/activation.h"
 #include "core/error.h"
-#include "layers/layer.h"
-#include "layers/spatial_layers.h"
-#include "regularizers/regularizer.h"
+#include "layers/conv_common.h"
 
 namespace cornu {
 
@@ -16,26 +13,16 @@ enum Slot { kCols, kPreActivation, kPreActivationGrad, kColsGrad, kOutputGrad };
 
 class Conv final : public Layer {
  public:
-  Conv(int rank, Config config) : Layer("Conv" + std::to_string(rank) + "D", std::move(config)), rank_(rank) {
+  Conv(int rank, Config config)
+      : Layer("Conv" + std::to_string(rank) + "D", std::move(config)), rank_(rank), output_(params_) {
     const std::string what = class_name() + " '" + name() + "'";
     spatial::require_channels_last(params_, class_name(), name());
     filters_ = param("filters").get<int64_t>();
-    kernel_ = spatial::int_tuple(param("kernel_size"), rank, what + ": kernel_size", 1);
-    strides_ = spatial::int_tuple(param("strides"), rank, what + ": strides", 1);
-    dilation_ = spatial::int_tuple(param("dilation_rate"), rank, what + ": dilation_rate", 1);
-    params_["kernel_size"] = kernel_, params_["strides"] = strides_, params_["dilation_rate"] = dilation_;
-    padding_ = param("padding").get<std::string>();
+    window_ = conv::read_window(params_, rank, what);
     groups_ = param("groups").get<int64_t>();
     if (filters_ % groups_ != 0)
       throw ValueError(what + ": filters (" + std::to_string(filters_) + ") must be a multiple of groups (" +
                        std::to_string(groups_) + ").");
-    bool strided = false, dilated = false;
-    for (int d = 0; d < rank; ++d) strided |= strides_[d] > 1, dilated |= dilation_[d] > 1;
-    if (strided && dilated)
-      throw ValueError(what + ": strides > 1 together with dilation_rate > 1 is not supported (Keras refuses it too).");
-    use_bias_ = param("use_bias").get<bool>();
-    activation_ = make_activation(param("activation"));
-    activity_regularizer_ = make_regularizer(param("activity_regularizer"));
     supports_masking_ = rank == 1;  // a Conv1D with 'same' keeps the time axis; Keras passes Conv1D masks on too
   }
 
@@ -51,25 +38,14 @@ class Conv final : public Layer {
       throw ShapeError(class_name() + " '" + name() + "': its input has " + std::to_string(channels) +
                        " channels, which groups=" + std::to_string(groups_) + " cannot split evenly.");
     std::vector<int64_t> out{in[0]};
-    for (int d = 0; d < rank_; ++d) {
-      const int64_t size = in[d + 1];
-      if (size == Shape::kNone) { out.push_back(Shape::kNone); continue; }
-      const int64_t span = dilation_[d] * (kernel_[d] - 1) + 1;
-      if (padding_ == "valid" && size < span)
-        throw ShapeError(class_name() + " '" + name() + "': its " + std::to_string(kernel_[d]) + "-wide kernel" +
-                         (dilation_[d] > 1 ? " (dilated to " + std::to_string(span) + ")" : std::string()) +
-                         " does not fit in axis " + std::to_string(d + 1) + " of " + in.to_string() +
-                         ", which is " + std::to_string(size) + " long. Use padding='same', a smaller kernel_size, "
-                         "or a larger input.");
-      out.push_back(padding_ == "valid" ? (size - span) / strides_[d] + 1 : (size + strides_[d] - 1) / strides_[d]);
-    }
+    for (int d = 0; d < rank_; ++d) out.push_back(conv::output_size(window_, d, in[d + 1], class_name() + " '" + name() + "'", in));
     out.push_back(filters_);
     return {Shape(out)};
   }
 
   int64_t count_macs(const Shapes& inputs, const Shapes& outputs) const override {
     int64_t taps = inputs[0][-1] / groups_;
-    for (int64_t k : kernel_) taps = mul_saturated(taps, k);
+    for (int64_t k : window_.kernel) taps = mul_saturated(taps, k);
     return mul_saturated(outputs[0].without_batch().size(), taps);
   }
 
@@ -78,17 +54,14 @@ class Conv final : public Layer {
     const ConvGeometry g = geometry(x[0]->shape(), y[0]->shape());
     const int64_t rows = g.batch * g.out_positions(), width = g.kernel_positions() * g.channel_count;
     const int64_t group_filters = filters_ / groups_;
-    float* z = activation_->is_linear() ? y[0]->data() : ctx.scratch(kPreActivation, y[0]->shape()).data();
+    float* z = output_.z(ctx, *y[0], kPreActivation);
     const float* w = variables()[0].value.data();
     for (int64_t gi = 0; gi < groups_; ++gi) {
       const float* a = group_matrix(ctx, g, x[0]->data(), gi);
       b.gemm(false, false, rows, group_filters, width, 1.0f, a, direct() ? g.channels : width, w + gi * group_filters,
              filters_, 0.0f, z + gi * group_filters, filters_);
     }
-    if (use_bias_) b.add_row_vector(z, variables()[1].value.data(), rows, filters_);
-    if (!activation_->is_linear()) activation_->forward(b, z, y[0]->data(), rows, filters_);
-    if (activity_regularizer_)
-      ctx.add_loss(activity_regularizer_->penalty(b, y[0]->data(), y[0]->size()) / static_cast<double>(g.batch));
+    output_.forward(ctx, bias(), z, *y[0], g.batch);
   }
 
   void backward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<const Tensor*>& y,
@@ -96,25 +69,10 @@ class Conv final : public Layer {
     Backend& b = ctx.backend();
     const ConvGeometry g = geometry(x[0]->shape(), y[0]->shape());
     const int64_t rows = g.batch * g.out_positions(), width = g.kernel_positions() * g.channel_count;
-    const int64_t group_filters = filters_ / groups_, n = y[0]->size();
-    const float* dz = dy[0]->data();
-    if (activity_regularizer_) {  // dL/dy + d(penalty / batch)/dy, as Dense
-      Tensor& grad = ctx.scratch(kOutputGrad, y[0]->shape());
-      b.fill(grad.data(), n, 0.0f);
-      activity_regularizer_->add_gradient(b, y[0]->data(), grad.data(), n);
-      b.scale(n, 1.0f / static_cast<float>(g.batch), grad.data());
-      b.axpy(n, 1.0f, dz, grad.data());
-      dz = grad.data();
-    }
-    if (!activation_->is_linear()) {
-      Tensor& g_z = ctx.scratch(kPreActivationGrad, y[0]->shape());
-      b.fill(g_z.data(), n, 0.0f);
-      activation_->backward(b, ctx.scratch(kPreActivation, y[0]->shape()).data(), y[0]->data(), dz, g_z.data(), rows,
-                            filters_);
-      dz = g_z.data();
-    }
+    const int64_t group_filters = filters_ / groups_;
+    const float* dz = output_.backward(ctx, bias(), *y[0], *dy[0], g.batch, kPreActivation, kOutputGrad,
+                                       kPreActivationGrad);
     Variable& kernel = variables()[0];
-    if (use_bias_ && variables()[1].trainable) b.sum_rows(dz, variables()[1].grad.data(), rows, filters_, 1.0f);
     for (int64_t gi = 0; gi < groups_; ++gi) {
       // With one group the forward pass's im2col matrix is still in scratch; groups share it, so recompute.
       const float* a = groups_ == 1 ? (direct() ? x[0]->data() : ctx.scratch(kCols, Shape{rows, width}).data())
@@ -140,12 +98,12 @@ class Conv final : public Layer {
 
  protected:
   void build_weights(const Shapes& inputs, uint64_t seed_key) override {
-    std::vector<int64_t> shape = kernel_;
+    std::vector<int64_t> shape = window_.kernel;
     shape.push_back(inputs[0][-1] / groups_);
     shape.push_back(filters_);
     add_weight("kernel", Shape(shape), param("kernel_initializer"), seed_key, param("kernel_regularizer"),
                param("kernel_constraint"));
-    if (use_bias_)
+    if (output_.use_bias())
       add_weight("bias", Shape{filters_}, param("bias_initializer"), seed_key, param("bias_regularizer"),
                  param("bias_constraint"));
   }
@@ -155,26 +113,12 @@ class Conv final : public Layer {
   bool direct() const {
     if (groups_ != 1) return false;
     for (int d = 0; d < rank_; ++d)
-      if (kernel_[d] != 1 || strides_[d] != 1) return false;
+      if (window_.kernel[d] != 1 || window_.strides[d] != 1) return false;
     return true;
   }
 
-  ConvGeometry geometry(const Shape& in, const Shape& out) const {
-    ConvGeometry g;
-    g.spatial = rank_;
-    g.batch = in[0];
-    g.channels = in[-1];
-    g.channel_count = g.channels / groups_;
-    for (int d = 0; d < rank_; ++d) {
-      g.in[d] = in[d + 1], g.out[d] = out[d + 1], g.kernel[d] = kernel_[d];
-      g.stride[d] = strides_[d], g.dilation[d] = dilation_[d];
-      const int64_t span = dilation_[d] * (kernel_[d] - 1) + 1;
-      const int64_t total = std::max<int64_t>((g.out[d] - 1) * strides_[d] + span - g.in[d], 0);
-      // 'same' pads the extra element after (as Keras/XLA); 'causal' pads everything before.
-      g.pad_before[d] = padding_ == "valid" ? 0 : padding_ == "causal" ? total : total / 2;
-    }
-    return g;
-  }
+  ConvGeometry geometry(const Shape& in, const Shape& out) const { return conv::geometry(window_, in, out, groups_); }
+  Variable* bias() { return output_.use_bias() ? &variables()[1] : nullptr; }
 
   // The matrix group `gi` multiplies: the input itself (direct) or its im2col in scratch.
   const float* group_matrix(Context& ctx, const ConvGeometry& g, const float* x, int64_t gi) {
@@ -187,12 +131,9 @@ class Conv final : public Layer {
   }
 
   int rank_;
+  conv::OutputStage output_;
   int64_t filters_ = 0, groups_ = 1;
-  std::vector<int64_t> kernel_, strides_, dilation_;
-  std::string padding_;
-  bool use_bias_ = true;
-  ActivationPtr activation_;
-  RegularizerPtr activity_regularizer_;
+  conv::Window window_;
 };
 
 LayerRegistry::Entry conv_entry(int rank) {

@@ -24,7 +24,9 @@ Window read_window(Config& params, int rank, const std::string& what) {
 int64_t output_size(const Window& w, int d, int64_t size, const std::string& what, const Shape& input) {
   if (size == Shape::kNone) return Shape::kNone;
   if (w.padding == "valid" && size < w.span(d))
-    throw ShapeError(what + ": its " + std::to_string(w.kernel[d]) + "-wide kernel does not fit in axis " +
+    throw ShapeError(what + ": its " + std::to_string(w.kernel[d]) + "-wide kernel" +
+                     (w.dilation[d] > 1 ? " (dilated to " + std::to_string(w.span(d)) + ")" : std::string()) +
+                     " does not fit in axis " +
                      std::to_string(d + 1) + " of " + input.to_string() + ", which is " + std::to_string(size) +
                      " long. Use padding='same', a smaller kernel_size, or a larger input.");
   return w.padding == "valid" ? (size - w.span(d)) / w.strides[d] + 1 : (size + w.strides[d] - 1) / w.strides[d];

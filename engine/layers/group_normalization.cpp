@@ -10,7 +10,6 @@ namespace cornu {
 
 namespace {
 
-enum Slot { kMean, kVariance };
 
 class GroupNormalization final : public Layer {
  public:
@@ -42,23 +41,12 @@ class GroupNormalization final : public Layer {
   }
 
   void forward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<Tensor*>& y) override {
-    const Backend::NormGeometry g = geometry(*x[0]);
-    float* mean = ctx.scratch(kMean, Shape{g.stats()}).data();
-    float* variance = ctx.scratch(kVariance, Shape{g.stats()}).data();
-    ctx.backend().norm_moments(g, x[0]->data(), nullptr, mean, variance);
-    ctx.backend().norm_apply(g, x[0]->data(), mean, variance, scale_ ? gamma().value.data() : nullptr,
-                             center_ ? beta().value.data() : nullptr, y[0]->data());
+    normalization::forward_with_own_statistics(ctx, geometry(*x[0]), *x[0], *y[0], gamma(), beta());
   }
 
   void backward(Context& ctx, const std::vector<const Tensor*>& x, const std::vector<const Tensor*>&,
                 const std::vector<const Tensor*>& dy, const std::vector<Tensor*>& dx) override {
-    const Backend::NormGeometry g = geometry(*x[0]);
-    ctx.backend().norm_backward(g, x[0]->data(), nullptr, ctx.scratch(kMean, Shape{g.stats()}).data(),
-                                ctx.scratch(kVariance, Shape{g.stats()}).data(),
-                                scale_ ? gamma().value.data() : nullptr, dy[0]->data(),
-                                dx[0] ? dx[0]->data() : nullptr,
-                                scale_ && gamma().trainable ? gamma().grad.data() : nullptr,
-                                center_ && beta().trainable ? beta().grad.data() : nullptr, true);
+    normalization::backward_with_own_statistics(ctx, geometry(*x[0]), *x[0], *dy[0], dx[0], gamma(), beta());
   }
 
  protected:
@@ -83,8 +71,8 @@ class GroupNormalization final : public Layer {
             .reduce_inner = channels / groups, .epsilon = epsilon_};
   }
 
-  Variable& gamma() { return variables()[0]; }
-  Variable& beta() { return variables()[scale_ ? 1 : 0]; }
+  Variable* gamma() { return scale_ ? &variables()[0] : nullptr; }
+  Variable* beta() { return center_ ? &variables()[scale_ ? 1 : 0] : nullptr; }
 
   int64_t groups_ = 32;
   float epsilon_ = 1e-3f;

@@ -64,4 +64,25 @@ int64_t axes_size(const Shape& input, const std::vector<int>& axes, const std::s
   return n;
 }
 
+namespace {
+enum Slot { kMean, kVariance };
+}  // namespace
+
+void forward_with_own_statistics(Context& ctx, const Backend::NormGeometry& g, const Tensor& x, Tensor& y,
+                                 const Variable* gamma, const Variable* beta) {
+  float* mean = ctx.scratch(kMean, Shape{g.stats()}).data();
+  float* variance = ctx.scratch(kVariance, Shape{g.stats()}).data();
+  ctx.backend().norm_moments(g, x.data(), nullptr, mean, variance);
+  ctx.backend().norm_apply(g, x.data(), mean, variance, gamma ? gamma->value.data() : nullptr,
+                           beta ? beta->value.data() : nullptr, y.data());
+}
+
+void backward_with_own_statistics(Context& ctx, const Backend::NormGeometry& g, const Tensor& x, const Tensor& dy,
+                                  Tensor* dx, Variable* gamma, Variable* beta) {
+  ctx.backend().norm_backward(g, x.data(), nullptr, ctx.scratch(kMean, Shape{g.stats()}).data(),
+                              ctx.scratch(kVariance, Shape{g.stats()}).data(), gamma ? gamma->value.data() : nullptr,
+                              dy.data(), dx ? dx->data() : nullptr, gamma && gamma->trainable ? gamma->grad.data() : nullptr,
+                              beta && beta->trainable ? beta->grad.data() : nullptr, true);
+}
+
 }  // namespace cornu::normalization

@@ -6,6 +6,7 @@
 
 #include "core/registry.h"
 #include "core/shape.h"
+#include "layers/layer.h"
 
 namespace cornu::normalization {
 
@@ -19,5 +20,12 @@ std::vector<int> trailing_axes(const Config& axis, int rank, const std::string& 
 
 // The product of the input's sizes on `axes`; throws a ShapeError naming the layer if one is unknown.
 int64_t axes_size(const Shape& input, const std::vector<int>& axes, const std::string& what);
+
+// Per-sample statistics (layer and group normalization): the moments of x, then gamma and beta (either may be
+// null). The statistics stay in the call's scratch slots 0 and 1 for backward.
+void forward_with_own_statistics(Context& ctx, const Backend::NormGeometry& g, const Tensor& x, Tensor& y,
+                                 const Variable* gamma, const Variable* beta);
+void backward_with_own_statistics(Context& ctx, const Backend::NormGeometry& g, const Tensor& x, const Tensor& dy,
+                                  Tensor* dx, Variable* gamma, Variable* beta);
 
 }  // namespace cornu::normalization

@@ -12,6 +12,7 @@
 
 #include "backend/cpu/openblas.h"
 #include "cornu.h"
+#include "sgemm_peak.h"
 
 using namespace cornu;
 using namespace cornu::layers;
@@ -19,18 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double sgemm_gflops(int64_t n) {
-  Tensor a = Tensor::from_vector(Shape{n, n}, std::vector<float>(static_cast<size_t>(n * n), 0.5f));
-  Tensor b = a.clone(), c = Tensor::zeros(Shape{n, n});
-  double best = 0;
-  for (int rep = 0; rep < 5; ++rep) {
-    auto t0 = Clock::now();
-    cpu_backend().gemm(false, false, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
-    double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    best = std::max(best, 2.0 * n * n * n / s / 1e9);
-  }
-  return best;
-}
 
 struct Case {
   std::shared_ptr<Sequential> model;
@@ -104,7 +93,7 @@ int main(int argc, char** argv) {
   c.model->fit(tx, ty, {.epochs = epochs, .batch_size = c.batch_size, .verbose = 0});
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   const double per_second = static_cast<double>(samples) * epochs / seconds;
-  const double peak = sgemm_gflops(1024);
+  const double peak = bench::sgemm_gflops(1024);
   const double fraction = per_second * 6.0 * c.forward_macs / (peak * 1e9);
   auto info = openblas::info();
   if (json) {

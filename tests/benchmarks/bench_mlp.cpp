@@ -9,26 +9,13 @@
 
 #include "backend/cpu/openblas.h"
 #include "cornu.h"
+#include "sgemm_peak.h"
 
 using namespace cornu;
 using namespace cornu::layers;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// sgemm GFLOP/s on square matrices of size n, best of a few runs (all threads).
-double sgemm_gflops(int64_t n) {
-  Tensor a = Tensor::from_vector(Shape{n, n}, std::vector<float>(static_cast<size_t>(n * n), 0.5f));
-  Tensor b = a.clone(), c = Tensor::zeros(Shape{n, n});
-  double best = 0;
-  for (int rep = 0; rep < 5; ++rep) {
-    auto t0 = Clock::now();
-    cpu_backend().gemm(false, false, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
-    double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    best = std::max(best, 2.0 * n * n * n / s / 1e9);
-  }
-  return best;
-}
 
 }  // namespace
 
@@ -63,7 +50,7 @@ int main(int argc, char** argv) {
   double per_second = static_cast<double>(samples) * epochs / seconds;
 
   const double flops_per_sample = 6.0 * (784 * 512 + 512 * 512 + 512 * 10);
-  double peak = sgemm_gflops(1024);
+  double peak = bench::sgemm_gflops(1024);
   double fraction = per_second * flops_per_sample / (peak * 1e9);
   auto info = openblas::info();
   if (json) {
